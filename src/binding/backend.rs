@@ -1,0 +1,121 @@
+//! `S3AttachmentBackend`: the PHP face of `core::Backend`.
+
+use std::os::unix::ffi::OsStrExt;
+
+use ext_php_rs::binary::Binary;
+use ext_php_rs::binary_slice::BinarySlice;
+use ext_php_rs::boxed::ZBox;
+use ext_php_rs::prelude::*;
+use ext_php_rs::types::ZendHashTable;
+
+use super::convert::{object_info, pairs, put_result};
+use super::exceptions::OrThrow;
+use super::reader::S3AttachmentReader;
+use super::upload::S3AttachmentUpload;
+use crate::core::{Backend, BackendOptions, ByteRange, PresignOptions, PutOptions};
+
+/// Stores and serves attachment bytes in one bucket and prefix.
+/// Holds no secret in any PHP-visible property, so var_dump, print_r and
+/// var_export show nothing of the configuration; serialize() is refused.
+#[php_class]
+pub struct S3AttachmentBackend {
+    inner: Backend,
+}
+
+#[php_impl]
+impl S3AttachmentBackend {
+    pub fn __construct(options: &ZendHashTable) -> PhpResult<Self> {
+        let options = BackendOptions::from_pairs(&pairs(Some(options))).or_throw()?;
+        Ok(S3AttachmentBackend { inner: Backend::new(options) })
+    }
+
+    pub fn put_file(
+        &self,
+        key: BinarySlice<u8>,
+        path: BinarySlice<u8>,
+        opts: Option<&ZendHashTable>,
+    ) -> PhpResult<ZBox<ZendHashTable>> {
+        let put = PutOptions::from_pairs(&pairs(opts)).or_throw()?;
+        let path = std::path::Path::new(std::ffi::OsStr::from_bytes(&path));
+        let result = self.inner.put_file(&key, path, put).or_throw()?;
+        Ok(put_result(&result))
+    }
+
+    pub fn put_string(
+        &self,
+        key: BinarySlice<u8>,
+        data: BinarySlice<u8>,
+        opts: Option<&ZendHashTable>,
+    ) -> PhpResult<ZBox<ZendHashTable>> {
+        let put = PutOptions::from_pairs(&pairs(opts)).or_throw()?;
+        let result = self.inner.put_bytes(&key, &data, put).or_throw()?;
+        Ok(put_result(&result))
+    }
+
+    pub fn create_upload(&self, key: BinarySlice<u8>, opts: Option<&ZendHashTable>) -> PhpResult<S3AttachmentUpload> {
+        let put = PutOptions::from_pairs(&pairs(opts)).or_throw()?;
+        Ok(S3AttachmentUpload::new(self.inner.create_upload(&key, put).or_throw()?))
+    }
+
+    #[php(defaults(offset = 0))]
+    pub fn read(&self, key: BinarySlice<u8>, offset: i64, length: Option<i64>) -> PhpResult<Binary<u8>> {
+        let range = ByteRange::new(offset, length).or_throw()?;
+        Ok(self.inner.read(&key, range).or_throw()?.into())
+    }
+
+    #[php(defaults(offset = 0))]
+    pub fn open_read(&self, key: BinarySlice<u8>, offset: i64) -> PhpResult<S3AttachmentReader> {
+        let range = ByteRange::new(offset, None).or_throw()?;
+        Ok(S3AttachmentReader::new(self.inner.open_read(&key, range).or_throw()?))
+    }
+
+    /// Streams through PHP's output layer, so `ob_start()` captures it and
+    /// php-fpm sends it as it comes.
+    #[php(defaults(offset = 0))]
+    pub fn passthru(&self, key: BinarySlice<u8>, offset: i64, length: Option<i64>) -> PhpResult<i64> {
+        let range = ByteRange::new(offset, length).or_throw()?;
+        let mut sink = |chunk: &[u8]| {
+            // The output layer buffers or sends everything it is given;
+            // a client that went away is PHP's to notice, not ours.
+            let _ = ext_php_rs::zend::output_write(chunk);
+            Ok(())
+        };
+        Ok(self.inner.passthru(&key, range, &mut sink).or_throw()? as i64)
+    }
+
+    pub fn presign_get(&self, key: BinarySlice<u8>, opts: Option<&ZendHashTable>) -> PhpResult<String> {
+        let opts = PresignOptions::from_pairs(&pairs(opts)).or_throw()?;
+        self.inner.presign_get(&key, &opts).or_throw()
+    }
+
+    pub fn head(&self, key: BinarySlice<u8>) -> PhpResult<Option<ZBox<ZendHashTable>>> {
+        let object_key = self.inner.object_key(&key).or_throw()?;
+        Ok(self.inner.head(&object_key).or_throw()?.as_ref().map(object_info))
+    }
+
+    /// True when the object is gone, including when it already was.
+    pub fn delete(&self, key: BinarySlice<u8>) -> PhpResult<bool> {
+        let object_key = self.inner.object_key(&key).or_throw()?;
+        self.inner.delete_object(&object_key).or_throw()?;
+        Ok(true)
+    }
+
+    pub fn object_key(&self, key: BinarySlice<u8>) -> PhpResult<String> {
+        self.inner.object_key(&key).or_throw()
+    }
+
+    pub fn check_access(&self) -> PhpResult<ZBox<ZendHashTable>> {
+        let report = self.inner.check_access().or_throw()?;
+        let o = self.inner.options();
+        let mut t = ZendHashTable::new();
+        let _ = t.insert("ok", true);
+        let _ = t.insert("bucket", o.bucket.clone());
+        let _ = t.insert("prefix", o.prefix.as_str().to_owned());
+        let _ = t.insert("region", report.region);
+        let _ = t.insert("endpoint", report.endpoint);
+        let _ = t.insert("probe_key", report.probe_key);
+        let _ = t.insert("checksum_confirmed", report.checksum_confirmed);
+        let _ = t.insert("elapsed_ms", report.elapsed_ms);
+        Ok(t)
+    }
+}

@@ -1,0 +1,14 @@
+//! What `php --ri s3_attachments` and phpinfo() show.
+
+use ext_php_rs::zend::ModuleEntry;
+use ext_php_rs::{info_table_end, info_table_row, info_table_start};
+
+pub extern "C" fn module_info(_module: *mut ModuleEntry) {
+    info_table_start!();
+    info_table_row!("s3_attachments support", "enabled");
+    info_table_row!("extension version", env!("CARGO_PKG_VERSION"));
+    info_table_row!("aws-sdk-s3 version", env!("S3A_AWS_SDK_S3_VERSION"));
+    info_table_row!("ext-php-rs version", env!("S3A_EXT_PHP_RS_VERSION"));
+    info_table_row!("S3 clients in this process", crate::core::process::client_count().to_string());
+    info_table_end!();
+}

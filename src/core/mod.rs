@@ -1,0 +1,26 @@
+//! The plain-Rust core: configuration, keys, ranges, uploads, downloads,
+//! presigning and error mapping. No PHP type appears here, so `cargo test`
+//! covers it without a PHP runtime.
+
+pub mod backend;
+pub mod checksum;
+pub mod client;
+pub mod disposition;
+pub mod download;
+pub mod error;
+pub mod key;
+pub mod options;
+pub mod process;
+pub mod range;
+pub mod s3_error;
+pub mod sigv4;
+pub mod upload;
+pub mod value;
+
+pub use backend::{AccessReport, Backend, ObjectInfo, PresignOptions};
+pub use download::ObjectReader;
+pub use error::{Error, ErrorKind, Result};
+pub use options::BackendOptions;
+pub use range::ByteRange;
+pub use upload::{PutOptions, PutResult, Upload};
+pub use value::OptionValue;

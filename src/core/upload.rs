@@ -1,0 +1,385 @@
+//! Uploads with bounded memory: below `multipart_threshold` one PutObject,
+//! above it a multipart upload whose parts go up `max_concurrency` at a time.
+//!
+//! Every upload carries a CRC32C that S3 verifies: per part, and for the
+//! whole object (the FULL_OBJECT checksum type), combined from the parts so
+//! each byte is hashed once. A multipart upload that is neither completed
+//! nor aborted keeps its parts, invisibly and billed, until a lifecycle rule
+//! removes them; so every failure, `abort()` and drop aborts it here.
+
+use std::collections::HashMap;
+
+use aws_sdk_s3::primitives::ByteStream;
+use aws_sdk_s3::types::{
+    ChecksumAlgorithm, ChecksumType, CompletedMultipartUpload, CompletedPart, ObjectCannedAcl, ServerSideEncryption,
+    StorageClass,
+};
+use bytes::{Bytes, BytesMut};
+use tokio::task::JoinSet;
+
+use super::backend::Backend;
+use super::checksum;
+use super::error::{Error, ErrorKind, Result};
+use super::options::{header_safe, ServerSideEncryption as Sse};
+use super::process;
+use super::s3_error::{from_sdk, Site};
+use super::value::{expect_map, expect_string, OptionValue};
+
+/// S3 allows 2 KiB of user metadata per object.
+const MAX_METADATA_BYTES: usize = 2048;
+
+/// Per-object settings a caller may pass with an upload.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PutOptions {
+    pub content_type: Option<String>,
+    pub cache_control: Option<String>,
+    pub metadata: HashMap<String, String>,
+}
+
+impl PutOptions {
+    pub fn from_pairs(pairs: &[(String, OptionValue)]) -> Result<Self> {
+        let mut out = PutOptions::default();
+        for (key, value) in pairs {
+            if matches!(value, OptionValue::Null) {
+                continue;
+            }
+            match key.as_str() {
+                "content_type" => out.content_type = Some(header_safe(key, expect_string(key, value)?)?),
+                "cache_control" => out.cache_control = Some(header_safe(key, expect_string(key, value)?)?),
+                "metadata" => out.metadata = metadata(expect_map(key, value)?)?,
+                other => {
+                    return Err(Error::config(format!("upload option '{}' is unknown", other.escape_debug()))
+                        .with_fix("use only content_type, cache_control, metadata"))
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn metadata(pairs: &[(String, OptionValue)]) -> Result<HashMap<String, String>> {
+    let mut out = HashMap::new();
+    let mut total = 0;
+    for (name, value) in pairs {
+        let name_ok = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if !name_ok {
+            return Err(Error::config(format!(
+                "metadata name {:?} is invalid: use letters, digits, '-' and '_'",
+                name.escape_debug().to_string()
+            )));
+        }
+        let value = header_safe(&format!("metadata.{name}"), expect_string(&format!("metadata.{name}"), value)?)?;
+        total += name.len() + value.len();
+        out.insert(name.to_ascii_lowercase(), value);
+    }
+    if total > MAX_METADATA_BYTES {
+        return Err(Error::config(format!("metadata is {total} bytes; S3 allows at most {MAX_METADATA_BYTES}")));
+    }
+    Ok(out)
+}
+
+/// What a finished upload reports. `crc32c` is set only when the store
+/// echoed the checksum it verified, never from our own computation alone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PutResult {
+    pub size: u64,
+    pub etag: String,
+    pub crc32c: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    Open,
+    Finished,
+    Aborted,
+    Failed,
+}
+
+struct Multipart {
+    upload_id: String,
+    next_part: i32,
+    in_flight: JoinSet<Result<CompletedPart>>,
+    done: Vec<CompletedPart>,
+}
+
+/// A streaming upload: `write()` any number of times, then `finish()`.
+pub struct Upload {
+    backend: Backend,
+    key: String,
+    put: PutOptions,
+    buffer: BytesMut,
+    size: u64,
+    /// CRC32C of the bytes already cut into parts.
+    crc: u32,
+    multipart: Option<Multipart>,
+    state: State,
+    /// The process that started it; see `Drop`.
+    pid: u32,
+}
+
+/// The settings shared by PutObject and CreateMultipartUpload builders,
+/// which are different types with the same setters.
+macro_rules! with_object_settings {
+    ($builder:expr, $backend:expr, $put:expr) => {{
+        let o = $backend.options();
+        let mut b = $builder
+            .cache_control($put.cache_control.clone().unwrap_or_else(|| o.cache_control.clone()))
+            .set_content_type($put.content_type.clone())
+            .set_acl(o.acl.as_deref().map(ObjectCannedAcl::from))
+            .set_storage_class(o.storage_class.as_deref().map(StorageClass::from));
+        if !$put.metadata.is_empty() {
+            b = b.set_metadata(Some($put.metadata.clone()));
+        }
+        match &o.sse {
+            None => b,
+            Some(Sse::Aes256) => b.server_side_encryption(ServerSideEncryption::Aes256),
+            Some(Sse::Kms { key_id }) => {
+                b.server_side_encryption(ServerSideEncryption::AwsKms).set_ssekms_key_id(key_id.clone())
+            }
+        }
+    }};
+}
+
+impl Upload {
+    pub(crate) fn new(backend: Backend, key: String, put: PutOptions) -> Self {
+        Upload { backend, key, put, buffer: BytesMut::new(), size: 0, crc: 0, multipart: None, state: State::Open, pid: std::process::id() }
+    }
+
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    fn site(&self, operation: &'static str) -> Site<'_> {
+        Site { operation, bucket: &self.backend.options().bucket, key: Some(&self.key) }
+    }
+
+    fn ensure_open(&self, operation: &'static str) -> Result<()> {
+        let why = match self.state {
+            State::Open => return Ok(()),
+            State::Finished => "the upload is already finished",
+            State::Aborted => "the upload was aborted",
+            State::Failed => "the upload failed earlier and was aborted; start a new one",
+        };
+        Err(Error::new(ErrorKind::Service, operation, why).at(operation, &self.backend.options().bucket, Some(&self.key)))
+    }
+
+    /// Adds bytes. Memory stays bounded: once the upload is known to be
+    /// multipart, every full part is sent, waiting when too many are in flight.
+    pub fn write(&mut self, bytes: &[u8]) -> Result<()> {
+        self.ensure_open("write")?;
+        self.buffer.extend_from_slice(bytes);
+        self.size += bytes.len() as u64;
+        self.guard(|u| u.send_full_parts())
+    }
+
+    /// Runs a step; on failure aborts the whole upload before reporting.
+    fn guard<T>(&mut self, step: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+        step(self).inspect_err(|_| {
+            self.abort_quietly();
+            self.state = State::Failed;
+        })
+    }
+
+    fn send_full_parts(&mut self) -> Result<()> {
+        let (threshold, part_size) = (self.backend.options().multipart_threshold, self.backend.options().part_size);
+        if self.multipart.is_none() && self.buffer.len() as u64 > threshold {
+            self.start_multipart()?;
+        }
+        if self.multipart.is_some() {
+            let part_size = part_size as usize;
+            // Strictly more than a part: the last part must never be empty.
+            while self.buffer.len() > part_size {
+                let part = self.buffer.split_to(part_size).freeze();
+                self.send_part(part)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn start_multipart(&mut self) -> Result<()> {
+        let client = self.backend.client()?;
+        let request = with_object_settings!(client.s3.create_multipart_upload(), self.backend, self.put)
+            .bucket(&self.backend.options().bucket)
+            .key(&self.key)
+            .checksum_algorithm(ChecksumAlgorithm::Crc32C)
+            .checksum_type(ChecksumType::FullObject);
+        let out = process::block_on(request.send())?.map_err(|e| from_sdk(&self.site("createMultipartUpload"), e))?;
+        let upload_id = out.upload_id().map(str::to_owned).ok_or_else(|| {
+            Error::new(ErrorKind::Service, "createMultipartUpload", "the store returned no upload id")
+        })?;
+        self.multipart = Some(Multipart { upload_id, next_part: 1, in_flight: JoinSet::new(), done: Vec::new() });
+        Ok(())
+    }
+
+    fn send_part(&mut self, part: Bytes) -> Result<()> {
+        let max_in_flight = self.backend.options().max_concurrency;
+        let part_crc = checksum::crc32c(&part);
+        self.crc = checksum::crc32c_combine(self.crc, part_crc, part.len() as u64);
+        let client = self.backend.client()?;
+        let handle = process::handle()?;
+        let bucket = self.backend.options().bucket.clone();
+        let key = self.key.clone();
+        let mp = self.multipart.as_mut().expect("multipart was started");
+        while mp.in_flight.len() >= max_in_flight {
+            let joined = handle.block_on(mp.in_flight.join_next()).expect("in_flight is not empty");
+            mp.done.push(joined.map_err(task_failed)??);
+        }
+        let number = mp.next_part;
+        mp.next_part += 1;
+        let upload_id = mp.upload_id.clone();
+        mp.in_flight.spawn_on(
+            async move {
+                let len = part.len() as i64;
+                let out = client
+                    .s3
+                    .upload_part()
+                    .bucket(&bucket)
+                    .key(&key)
+                    .upload_id(upload_id)
+                    .part_number(number)
+                    .content_length(len)
+                    .checksum_crc32_c(checksum::to_header(part_crc))
+                    .body(ByteStream::from(part))
+                    .customize()
+                    // The CRC32C already protects the body; SHA-256 over it too would only cost CPU.
+                    .disable_payload_signing()
+                    .send()
+                    .await
+                    .map_err(|e| from_sdk(&Site { operation: "uploadPart", bucket: &bucket, key: Some(&key) }, e))?;
+                Ok(CompletedPart::builder()
+                    .part_number(number)
+                    .set_e_tag(out.e_tag().map(str::to_owned))
+                    .checksum_crc32_c(checksum::to_header(part_crc))
+                    .build())
+            },
+            &handle,
+        );
+        Ok(())
+    }
+
+    /// Completes the upload and reports what the store confirmed.
+    pub fn finish(&mut self) -> Result<PutResult> {
+        self.ensure_open("finish")?;
+        let result = self.guard(|u| if u.multipart.is_some() { u.finish_multipart() } else { u.put_single() })?;
+        self.state = State::Finished;
+        Ok(result)
+    }
+
+    fn put_single(&mut self) -> Result<PutResult> {
+        let body = std::mem::take(&mut self.buffer).freeze();
+        let crc = checksum::crc32c(&body);
+        let client = self.backend.client()?;
+        let request = with_object_settings!(client.s3.put_object(), self.backend, self.put)
+            .bucket(&self.backend.options().bucket)
+            .key(&self.key)
+            .content_length(body.len() as i64)
+            .checksum_crc32_c(checksum::to_header(crc))
+            .body(ByteStream::from(body))
+            .customize()
+            .disable_payload_signing();
+        let out = process::block_on(request.send())?.map_err(|e| from_sdk(&self.site("putObject"), e))?;
+        self.confirmed(crc, out.e_tag(), out.checksum_crc32_c())
+    }
+
+    fn finish_multipart(&mut self) -> Result<PutResult> {
+        let rest = std::mem::take(&mut self.buffer).freeze();
+        if !rest.is_empty() {
+            self.send_part(rest)?;
+        }
+        let handle = process::handle()?;
+        let mp = self.multipart.as_mut().expect("multipart was started");
+        while let Some(joined) = handle.block_on(mp.in_flight.join_next()) {
+            mp.done.push(joined.map_err(task_failed)??);
+        }
+        mp.done.sort_by_key(|p| p.part_number());
+        let parts = std::mem::take(&mut mp.done);
+        let upload_id = mp.upload_id.clone();
+        let client = self.backend.client()?;
+        let request = client
+            .s3
+            .complete_multipart_upload()
+            .bucket(&self.backend.options().bucket)
+            .key(&self.key)
+            .upload_id(upload_id)
+            .checksum_crc32_c(checksum::to_header(self.crc))
+            .checksum_type(ChecksumType::FullObject)
+            .multipart_upload(CompletedMultipartUpload::builder().set_parts(Some(parts)).build());
+        let out =
+            process::block_on(request.send())?.map_err(|e| from_sdk(&self.site("completeMultipartUpload"), e))?;
+        // Completed: nothing is left to abort if the check below fails.
+        self.multipart = None;
+        self.confirmed(self.crc, out.e_tag(), out.checksum_crc32_c())
+    }
+
+    /// Checks the store's echo of our checksum. A store that verified a
+    /// different CRC holds different bytes than we sent: remove the object
+    /// rather than leave a corrupt attachment behind.
+    fn confirmed(&self, sent: u32, etag: Option<&str>, echoed: Option<&str>) -> Result<PutResult> {
+        let echoed = echoed.and_then(checksum::from_header);
+        if let Some(stored) = echoed {
+            if stored != sent {
+                let _ = self.backend.delete_object(&self.key);
+                return Err(Error::new(
+                    ErrorKind::Integrity,
+                    "upload",
+                    format!(
+                        "the store reports CRC32C {} but {} was sent; the object was deleted",
+                        checksum::to_hex(stored),
+                        checksum::to_hex(sent)
+                    ),
+                )
+                .at("upload", &self.backend.options().bucket, Some(&self.key)));
+            }
+        }
+        Ok(PutResult {
+            size: self.size,
+            etag: etag.unwrap_or_default().trim_matches('"').to_owned(),
+            crc32c: echoed,
+        })
+    }
+
+    /// Abandons the upload: parts in flight are cancelled and a started
+    /// multipart upload is aborted on the store.
+    pub fn abort(&mut self) -> Result<()> {
+        if self.state != State::Open {
+            return Ok(());
+        }
+        self.state = State::Aborted;
+        self.buffer = BytesMut::new();
+        let Some(mut mp) = self.multipart.take() else { return Ok(()) };
+        mp.in_flight.abort_all();
+        let handle = process::handle()?;
+        while handle.block_on(mp.in_flight.join_next()).is_some() {}
+        let client = self.backend.client()?;
+        let request = client
+            .s3
+            .abort_multipart_upload()
+            .bucket(&self.backend.options().bucket)
+            .key(&self.key)
+            .upload_id(&mp.upload_id);
+        process::block_on(request.send())?.map_err(|e| from_sdk(&self.site("abortMultipartUpload"), e))?;
+        Ok(())
+    }
+
+    fn abort_quietly(&mut self) {
+        let _ = self.abort();
+    }
+}
+
+impl Drop for Upload {
+    fn drop(&mut self) {
+        // Dropped by a fork child that inherited it: the upload belongs to
+        // the parent, which will finish or abort it itself.
+        if self.multipart.is_some() && self.pid == std::process::id() {
+            self.abort_quietly();
+        }
+    }
+}
+
+fn task_failed(e: tokio::task::JoinError) -> Error {
+    Error::new(ErrorKind::Service, "uploadPart", format!("a part upload task ended abnormally: {e}"))
+}

@@ -1,0 +1,86 @@
+//! A PHP value reduced to what options can be, so the core can check options
+//! without knowing about PHP. The binding converts each array entry into one.
+
+use std::time::Duration;
+
+use super::error::{Error, Result};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum OptionValue {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    /// A PHP string that is not valid UTF-8.
+    Bytes(Vec<u8>),
+    /// A PHP array, in order.
+    Map(Vec<(String, OptionValue)>),
+    /// Anything else (an object, a resource).
+    Other(&'static str),
+}
+
+impl OptionValue {
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            OptionValue::Null => "null",
+            OptionValue::Bool(_) => "bool",
+            OptionValue::Int(_) => "int",
+            OptionValue::Float(_) => "float",
+            OptionValue::Str(_) => "string",
+            OptionValue::Bytes(_) => "binary string",
+            OptionValue::Map(_) => "array",
+            OptionValue::Other(name) => name,
+        }
+    }
+}
+
+fn wrong_type(key: &str, wanted: &str, got: &OptionValue) -> Error {
+    Error::config(format!("option '{key}' must be {wanted}; got {}", got.type_name()))
+}
+
+pub fn expect_string(key: &str, value: &OptionValue) -> Result<String> {
+    match value {
+        OptionValue::Str(s) => Ok(s.clone()),
+        OptionValue::Bytes(_) => Err(Error::config(format!("option '{key}' must be UTF-8 text"))),
+        other => Err(wrong_type(key, "a string", other)),
+    }
+}
+
+pub fn expect_bool(key: &str, value: &OptionValue) -> Result<bool> {
+    match value {
+        OptionValue::Bool(b) => Ok(*b),
+        other => Err(wrong_type(key, "a bool (true or false)", other)),
+    }
+}
+
+pub fn expect_u64(key: &str, value: &OptionValue, min: u64, max: u64, unit: &str) -> Result<u64> {
+    match value {
+        OptionValue::Int(i) if *i >= 0 && (min..=max).contains(&(*i as u64)) => Ok(*i as u64),
+        OptionValue::Int(i) => Err(Error::config(format!(
+            "option '{key}' must be from {min} to {max} {unit}; got {i}"
+        ))),
+        other => Err(wrong_type(key, &format!("an integer ({unit})"), other)),
+    }
+}
+
+/// Seconds as an int or a float, more than zero and at most `max`.
+pub fn expect_seconds(key: &str, value: &OptionValue, max: f64) -> Result<Duration> {
+    let secs = match value {
+        OptionValue::Int(i) => *i as f64,
+        OptionValue::Float(f) => *f,
+        other => return Err(wrong_type(key, "a number of seconds", other)),
+    };
+    if secs.is_finite() && secs > 0.0 && secs <= max {
+        Ok(Duration::from_secs_f64(secs))
+    } else {
+        Err(Error::config(format!("option '{key}' must be more than 0 and at most {max} seconds; got {secs}")))
+    }
+}
+
+pub fn expect_map<'a>(key: &str, value: &'a OptionValue) -> Result<&'a [(String, OptionValue)]> {
+    match value {
+        OptionValue::Map(m) => Ok(m),
+        other => Err(wrong_type(key, "an array", other)),
+    }
+}
