@@ -17,6 +17,9 @@ pub mod sigv4;
 pub mod upload;
 pub mod value;
 
+#[cfg(test)]
+mod live_tests;
+
 pub use backend::{AccessReport, Backend, ObjectInfo, PresignOptions};
 pub use download::ObjectReader;
 pub use error::{Error, ErrorKind, Result};

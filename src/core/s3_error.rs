@@ -34,12 +34,17 @@ where
             "the store did not answer within operation_timeout",
         )
         .with_fix("check that the endpoint is reachable, or raise operation_timeout"),
+        _ if is_missing_credentials(&err) => missing_credentials(&err, site.operation),
         SdkError::DispatchFailure(d) => {
             let what = if d.is_timeout() { "timed out" } else { "could not be reached" };
             Error::new(ErrorKind::Network, site.operation, format!("the store {what}: {}", cause_chain(&err)))
                 .with_fix("check 'endpoint'/'region', DNS, firewalls, and that the store is running")
         }
-        SdkError::ConstructionFailure(_) => classify_construction(&err, site.operation),
+        SdkError::ConstructionFailure(_) => Error::new(
+            ErrorKind::Service,
+            site.operation,
+            format!("the request could not be built: {}", cause_chain(&err)),
+        ),
         SdkError::ResponseError(_) => Error::new(
             ErrorKind::Network,
             site.operation,
@@ -70,20 +75,26 @@ pub fn cause_chain(err: &(dyn std::error::Error + 'static)) -> String {
     parts.join(": ")
 }
 
-/// A failure before anything was sent: most often no credentials at all.
-fn classify_construction<E: std::error::Error + Send + Sync + 'static, R: std::fmt::Debug + 'static>(
-    err: &SdkError<E, R>,
-    operation: &'static str,
-) -> Error {
-    let text = cause_chain(err);
-    if text.contains("credentials") || text.contains("identity") {
-        Error::new(ErrorKind::AccessDenied, operation, format!("no usable AWS credentials: {text}")).with_fix(
-            "set access_key_id and secret_access_key, or configure the AWS credential chain \
-             (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, ~/.aws/credentials and 'profile', web identity, instance role)",
-        )
-    } else {
-        Error::new(ErrorKind::Service, operation, format!("the request could not be built: {text}"))
-    }
+/// The SDK reports a credential chain that found nothing as a dispatch or
+/// construction failure; to an operator it is a credentials problem.
+fn is_missing_credentials<E, R>(err: &SdkError<E, R>) -> bool
+where
+    E: std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + 'static,
+{
+    matches!(err, SdkError::DispatchFailure(_) | SdkError::ConstructionFailure(_))
+        && cause_chain(err).contains("credential")
+}
+
+fn missing_credentials<E, R>(err: &SdkError<E, R>, operation: &'static str) -> Error
+where
+    E: std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + 'static,
+{
+    Error::new(ErrorKind::AccessDenied, operation, format!("no usable AWS credentials: {}", cause_chain(err))).with_fix(
+        "set access_key_id and secret_access_key, or configure the AWS credential chain \
+         (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, ~/.aws/credentials and 'profile', web identity, instance role)",
+    )
 }
 
 fn from_service(

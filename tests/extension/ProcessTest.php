@@ -1,0 +1,55 @@
+<?php
+declare(strict_types=1);
+
+/** php-fpm and mod_php fork after startup; a fork child must keep working. */
+final class ProcessTest extends S3TestCase
+{
+    public function test_fork_child_uses_a_backend_its_parent_used(): void
+    {
+        $this->assertTrue(function_exists('pcntl_fork'), 'pcntl is needed for this test');
+        $b = self::backend();
+        $key = $this->key();
+        $b->putString($key, 'parent wrote this');
+        $this->assertSame('parent wrote this', $b->read($key));
+
+        $pid = pcntl_fork();
+        $this->assertNotSame(-1, $pid);
+        if ($pid === 0) {
+            // Child: exit code tells the parent what happened.
+            $ok = false;
+            try {
+                $ok = $b->read($key) === 'parent wrote this'
+                    && $b->putString($key . '-child', 'child wrote this')['size'] === 16;
+            } catch (Throwable $e) {
+                fwrite(STDERR, "child failed: {$e->getMessage()}\n");
+            }
+            posix_kill(getmypid(), $ok ? SIGUSR1 : SIGUSR2);
+            exit(0);
+        }
+        pcntl_waitpid($pid, $status);
+        $this->assertTrue(pcntl_wifsignaled($status), 'child ended by its own signal');
+        $this->assertSame(SIGUSR1, pcntl_wtermsig($status), 'child read and wrote');
+        $this->assertSame('child wrote this', $b->read($key . '-child'));
+        $this->assertSame('parent wrote this', $b->read($key), 'parent still works');
+    }
+
+    public function test_clients_are_reused_across_backends_with_the_same_configuration(): void
+    {
+        $before = self::clientCount();
+        self::backend()->head('a');
+        self::backend()->head('b');
+        $afterSame = self::clientCount();
+        self::backend(['operation_timeout' => 31])->head('c');
+        $this->assertLessThanOrEqual($before + 1, $afterSame);
+        $this->assertSame($afterSame + 1, self::clientCount(), 'a different configuration gets its own client');
+    }
+
+    private static function clientCount(): int
+    {
+        ob_start();
+        phpinfo(INFO_MODULES);
+        preg_match('/S3 clients in this process => (\d+)/', ob_get_clean(), $m);
+        self::assertNotEmpty($m);
+        return (int) $m[1];
+    }
+}
