@@ -11,7 +11,7 @@ if [[ $EUID -ne 0 ]]; then SUDO=sudo; fi
 # AWS-SDK comparison use, clang/libclang for bindgen (ext-php-rs), phpunit,
 # curl (signed requests in scripts/s3-curl.sh).
 pkgs=(php8.2-cli php8.2-dev php8.2-curl php8.2-mbstring php8.2-xml clang
-      libclang-dev phpunit curl ca-certificates)
+      libclang-dev phpunit curl ca-certificates openssl)
 
 # scripts/s3-server.sh needs `python3 -m venv`. Debian's python3 ships venv's
 # ensurepip separately (python3-venv); another python3 first on PATH (pyenv)

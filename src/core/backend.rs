@@ -235,7 +235,10 @@ impl Backend {
     pub fn presign_get(&self, key: &[u8], opts: &PresignOptions) -> Result<String> {
         let object_key = self.object_key(key)?;
         let client = self.client()?;
-        let creds = process::block_on(client.credentials())??;
+        let creds = match client.fresh_credentials() {
+            Some(creds) => creds,
+            None => process::block_on(client.credentials())??,
+        };
         let (origin, host, path) = self.url_parts(&client, &object_key)?;
         let disposition = opts.disposition.map(|d| content_disposition(d, opts.filename.as_deref()));
         let mut extra: Vec<(&str, &str)> = Vec::new();

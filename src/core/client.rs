@@ -92,17 +92,21 @@ impl S3Client {
         })
     }
 
+    /// Credentials resolved earlier and not about to expire. Presigning
+    /// takes this path without entering the runtime at all.
+    pub fn fresh_credentials(&self) -> Option<Credentials> {
+        let cached = self.cached_credentials.lock().unwrap_or_else(|p| p.into_inner());
+        cached
+            .as_ref()
+            .filter(|c| c.expiry().is_none_or(|exp| exp > SystemTime::now() + CREDENTIAL_REFRESH_MARGIN))
+            .cloned()
+    }
+
     /// Credentials for signing URLs, resolved through the same chain as the
     /// client and reused until shortly before they expire.
     pub async fn credentials(&self) -> Result<Credentials> {
-        {
-            let cached = self.cached_credentials.lock().unwrap_or_else(|p| p.into_inner());
-            if let Some(c) = cached.as_ref() {
-                let fresh = c.expiry().is_none_or(|exp| exp > SystemTime::now() + CREDENTIAL_REFRESH_MARGIN);
-                if fresh {
-                    return Ok(c.clone());
-                }
-            }
+        if let Some(c) = self.fresh_credentials() {
+            return Ok(c);
         }
         let provider = self.credentials.as_ref().ok_or_else(no_credentials)?;
         let creds = provider.provide_credentials().await.map_err(|e| {

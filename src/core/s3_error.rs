@@ -35,6 +35,12 @@ where
         )
         .with_fix("check that the endpoint is reachable, or raise operation_timeout"),
         _ if is_missing_credentials(&err) => missing_credentials(&err, site.operation),
+        SdkError::DispatchFailure(_) if cause_chain(&err).contains("certificate") => Error::new(
+            ErrorKind::Network,
+            site.operation,
+            format!("the endpoint's TLS certificate was refused: {}", cause_chain(&err)),
+        )
+        .with_fix("if the store uses a private CA, set ca_bundle to its PEM file; else check the endpoint's host name"),
         SdkError::DispatchFailure(d) => {
             let what = if d.is_timeout() { "timed out" } else { "could not be reached" };
             Error::new(ErrorKind::Network, site.operation, format!("the store {what}: {}", cause_chain(&err)))

@@ -24,3 +24,4 @@ foreach (['S3_TEST_ENDPOINT', 'S3_TEST_BUCKET', 'S3_TEST_ACCESS_KEY', 'S3_TEST_S
 putenv('AWS_EC2_METADATA_DISABLED=true');
 
 require __DIR__ . '/S3TestCase.php';
+require dirname(__DIR__) . '/support/FaultProxy.php';
