@@ -1,0 +1,395 @@
+<?php
+/**
+ * osTicket storage backend '3': attachments in S3 through the native
+ * s3_attachments extension. Each method is osTicket's contract mapped onto
+ * one S3AttachmentBackend call; nothing here speaks HTTP.
+ *
+ * Method signatures are exactly those of osTicket's FileStorageBackend
+ * (include/class.file.php): a different parameter list is a fatal error at
+ * load time, which takes the whole helpdesk down.
+ *
+ * Loaded by the plugin's bootstrap() only, once the extension is known to be
+ * loaded (and osTicket's FileStorageBackend and IOException exist).
+ */
+
+use S3Native\BackendFactory;
+use S3Native\ChunkReader;
+use S3Native\DeleteFailed;
+use S3Native\ErrorAdvisor;
+use S3Native\FileRef;
+use S3Native\ObjectKeyResolver;
+use S3Native\ObjectLocation;
+use S3Native\ReadFailed;
+use S3Native\Settings;
+use S3Native\StorageError;
+use S3Native\SystemLog;
+use S3Native\UploadFailed;
+
+require_once __DIR__ . '/lib/Settings.php';
+require_once __DIR__ . '/lib/FileRef.php';
+require_once __DIR__ . '/lib/ObjectKeyResolver.php';
+require_once __DIR__ . '/lib/BackendFactory.php';
+require_once __DIR__ . '/lib/ChunkReader.php';
+require_once __DIR__ . '/lib/ErrorAdvisor.php';
+require_once __DIR__ . '/lib/SystemLog.php';
+require_once __DIR__ . '/lib/StorageError.php';
+
+class S3NativeStorageBackend extends FileStorageBackend
+{
+    static $desc = 'S3 (native extension)';
+
+    /**
+     * `manage.php file migrate` reads the source in blocks of this size and
+     * write()s each: 8 MiB makes each block a sensible multipart part.
+     */
+    static $blocksize = 8388608;
+
+    /** Chunk size for read() when osTicket asks for "the default" (0). */
+    const READ_CHUNK = 1048576;
+
+    /** @var BackendFactory|null set by the plugin's bootstrap() */
+    private static $factory;
+
+    /** @var FileRef the ost_file row as it was when this object was made */
+    private $file;
+    /** @var \S3AttachmentUpload|null upload in progress between write() and flush() */
+    private $upload;
+    /** @var ObjectLocation|null where this object wrote */
+    private $writtenTo;
+    /** @var array|null what S3 confirmed for the last completed upload */
+    private $stored;
+    /** @var int bytes passed to write() */
+    private $bytesWritten = 0;
+    /** @var ChunkReader|null open streaming GET for read() */
+    private $reader;
+    /** @var ObjectLocation|null where this object reads from */
+    private $location;
+
+    /** Called by the plugin's bootstrap() with the configuration it captured. */
+    public static function configure(BackendFactory $factory): void
+    {
+        self::$factory = $factory;
+    }
+
+    /** @param AttachmentFile|null $meta null when osTicket only lists backends */
+    function __construct($meta)
+    {
+        parent::__construct($meta);
+        $this->file = FileRef::capture($meta);
+    }
+
+    /** Streams a block into the object; the upload starts at the first block. */
+    function write($data)
+    {
+        try {
+            if (!$this->upload) {
+                $this->writtenTo = $this->resolver()->forWrite($this->file);
+                $this->stored = null;
+                $this->bytesWritten = 0;
+                $this->upload = $this->nativeFor($this->writtenTo)
+                    ->createUpload($this->writtenTo->objectKey(), $this->uploadOptions());
+            }
+            $data = (string) $data;
+            if ($data !== '') {
+                $this->upload->write($data);
+            }
+            $this->bytesWritten += strlen($data);
+            return true;
+        } catch (\Throwable $e) {
+            $this->abortUpload();
+            throw $this->failure(UploadFailed::class, 'store', $e, $this->writtenTo);
+        }
+    }
+
+    /** Completes the upload begun by write(); with no write() at all, stores an empty object. */
+    function flush()
+    {
+        try {
+            if ($this->upload) {
+                $this->refuseIncompleteCopy();
+                $upload = $this->upload;
+                $this->upload = null;
+                $this->stored = $upload->finish();
+                return true;
+            }
+            if ($this->stored !== null) {
+                return true; // flushed already
+            }
+            $this->refuseIncompleteCopy();
+            $this->writtenTo = $this->resolver()->forWrite($this->file);
+            $this->stored = $this->nativeFor($this->writtenTo)
+                ->putString($this->writtenTo->objectKey(), '', $this->uploadOptions());
+            return true;
+        } catch (\Throwable $e) {
+            $this->abortUpload();
+            throw $this->failure(UploadFailed::class, 'store', $e, $this->writtenTo);
+        }
+    }
+
+    /** Streams a file from disk, synchronously (PHP deletes upload temp files at request end). */
+    function upload($filepath)
+    {
+        try {
+            $this->abortUpload();
+            $this->writtenTo = $this->resolver()->forWrite($this->file);
+            $this->stored = $this->nativeFor($this->writtenTo)
+                ->putFile($this->writtenTo->objectKey(), (string) $filepath, $this->uploadOptions());
+            return true;
+        } catch (\Throwable $e) {
+            throw $this->failure(UploadFailed::class, 'store', $e, $this->writtenTo);
+        }
+    }
+
+    /**
+     * `manage.php file migrate` reads the source with this block size, and
+     * its loop stops at a block that is the string "0". With the file's size
+     * known, a block size that would leave a one-byte last block is avoided.
+     */
+    function getBlockSize()
+    {
+        $size = (int) $this->file->size;
+        $block = static::$blocksize;
+        while ($size > 2 && $block > 2 && $size % $block === 1) {
+            $block--;
+        }
+        return $block;
+    }
+
+    /**
+     * The next chunk of one streaming GET: at most $amount bytes (0: the
+     * default size), false at the end. $offset skips bytes from the current
+     * position, as osTicket's database backend does. Never returns "0".
+     */
+    function read($amount = 0, $offset = 0)
+    {
+        $amount = (int) $amount > 0 ? (int) $amount : self::READ_CHUNK;
+        $offset = max(0, (int) $offset);
+        try {
+            if (!$this->reader) {
+                $location = $this->locate();
+                $this->reader = new ChunkReader(
+                    $this->nativeFor($location)->openRead($location->objectKey(), $offset));
+            } elseif ($offset > 0) {
+                $this->reader->skip($offset);
+            }
+            $chunk = $this->reader->next($amount);
+        } catch (\Throwable $e) {
+            throw $this->failure(ReadFailed::class, 'read', $e, $this->location);
+        }
+        if ($chunk === '0') {
+            // The object's whole content is "0": osTicket's read loops take
+            // that for the end of the file, so refuse rather than lose it.
+            throw $this->failure(ReadFailed::class, 'read',
+                new \UnexpectedValueException('its entire content is the single character "0", '
+                    . 'which osTicket\'s read loop cannot receive; serve it with passthru() instead.'),
+                $this->location);
+        }
+        return $chunk === '' ? false : $chunk;
+    }
+
+    /** Streams the whole object to PHP's output (so ob_start() in getData() captures it). */
+    function passthru()
+    {
+        $location = null;
+        try {
+            $location = $this->locate();
+            $this->nativeFor($location)->passthru($location->objectKey());
+        } catch (\Throwable $e) {
+            throw $this->failure(ReadFailed::class, 'read', $e, $location);
+        }
+    }
+
+    /**
+     * Sends the browser to a signed S3 URL and ends the request; false in
+     * proxy mode (osTicket then streams through passthru()).
+     */
+    function sendRedirectUrl($disposition = 'inline', $ttl = false)
+    {
+        $settings = self::factory()->settings();
+        if (!$settings->redirectsDownloads() || !$this->file->exists) {
+            return false;
+        }
+        try {
+            $location = $this->locate();
+            $options = [
+                'ttl' => $this->redirectTtl($ttl, $settings->urlTtl),
+                'disposition' => strcasecmp((string) $disposition, 'inline') === 0 ? 'inline' : 'attachment',
+                'content_type' => $this->contentType(),
+            ];
+            if ($this->file->name !== '') {
+                $options['filename'] = $this->file->name;
+            }
+            $url = $this->nativeFor($location)->presignGet($location->objectKey(), $options);
+        } catch (\Throwable $e) {
+            // Serving through PHP still works (or reports the real problem).
+            SystemLog::error(ErrorAdvisor::storageFailure($e, 'sign a download URL for',
+                $this->file->label(), $this->location, $settings)
+                . ' The file is served through PHP instead.');
+            return false;
+        }
+        Http::redirect($url); // exits
+        return true;
+    }
+
+    /** Deletes the object; a missing object counts as deleted. */
+    function unlink()
+    {
+        $location = null;
+        try {
+            // Every candidate: an object under any of them is this file's.
+            foreach ($this->resolver()->forRead($this->file) as $location) {
+                $this->nativeFor($location)->delete($location->objectKey());
+            }
+            return true;
+        } catch (\Throwable $e) {
+            throw $this->failure(DeleteFailed::class, 'delete', $e, $location);
+        }
+    }
+
+    /** CRC32C: S3 verifies it on upload and confirms it, so migrate compares real stored bytes. */
+    function getNativeHashAlgos()
+    {
+        return ['crc32c'];
+    }
+
+    /** The digest S3 confirmed for the upload this object made, else false (osTicket reads back). */
+    function getHashDigest($algo)
+    {
+        if (strtolower((string) $algo) !== 'crc32c' || !is_array($this->stored)) {
+            return false;
+        }
+        $crc = $this->stored['checksums']['crc32c'] ?? null;
+        return is_string($crc) && preg_match('/^[0-9a-fA-F]{8}$/', $crc) ? strtolower($crc) : false;
+    }
+
+    /** Size S3 reported for the upload this object made, else false. */
+    function getSize()
+    {
+        return is_array($this->stored) && isset($this->stored['size']) ? (int) $this->stored['size'] : false;
+    }
+
+    /**
+     * {"bucket":…,"folder":…} for ost_file.attrs. osTicket asks this after a
+     * create, and after a migration, where it may ask the read-back object,
+     * which never wrote: that one answers with where it read.
+     */
+    function getAttrs()
+    {
+        try {
+            $location = $this->writtenTo ?: $this->location
+                ?: $this->resolver()->forRead($this->file)[0];
+            return $location->attrs();
+        } catch (\Throwable $e) {
+            return false;
+        }
+    }
+
+    private static function factory(): BackendFactory
+    {
+        if (!self::$factory) {
+            throw new StorageError('The S3 storage plugin is not configured (its bootstrap did not run); '
+                . 'enable it in Admin Panel > Manage > Plugins.');
+        }
+        return self::$factory;
+    }
+
+    private function resolver(): ObjectKeyResolver
+    {
+        return new ObjectKeyResolver(self::factory()->settings());
+    }
+
+    private function nativeFor(ObjectLocation $location): \S3AttachmentBackend
+    {
+        return self::factory()->forBucket($location->bucket);
+    }
+
+    /**
+     * Where to read this file from. Only legacy rows have several
+     * candidates; the first that exists wins.
+     */
+    private function locate(): ObjectLocation
+    {
+        if (!$this->location) {
+            $candidates = $this->resolver()->forRead($this->file);
+            $this->location = $candidates[0];
+            if (count($candidates) > 1) {
+                foreach ($candidates as $candidate) {
+                    if ($this->nativeFor($candidate)->head($candidate->objectKey()) !== null) {
+                        $this->location = $candidate;
+                        break;
+                    }
+                }
+            }
+        }
+        return $this->location;
+    }
+
+    /** @return array options for putFile/putString/createUpload */
+    private function uploadOptions(): array
+    {
+        return [
+            'content_type' => $this->contentType(),
+            'cache_control' => BackendFactory::CACHE_CONTROL,
+        ];
+    }
+
+    private function contentType(): string
+    {
+        return $this->file->type !== '' ? $this->file->type : 'application/octet-stream';
+    }
+
+    /**
+     * osTicket passes the seconds left on its own download link (up to a
+     * day), or false for logos. The signed URL lives no longer than either
+     * that or the configured maximum, and within S3's 1 s..7 days.
+     */
+    private function redirectTtl($ttl, int $configured): int
+    {
+        $seconds = $configured;
+        if (is_numeric($ttl) && (int) $ttl > 0) {
+            $seconds = min($seconds, (int) $ttl);
+        }
+        return Settings::clampTtl($seconds);
+    }
+
+    /**
+     * When osTicket knows the file's size, a copy of another size is not
+     * stored: osTicket's migrate loop ends early at a source block that is
+     * the string "0" (its digest check then compares two equally short
+     * hashes and would delete the complete source).
+     */
+    private function refuseIncompleteCopy(): void
+    {
+        $expected = $this->file->size;
+        if ($expected !== null && $expected > 0 && $this->bytesWritten !== $expected) {
+            throw new \UnexpectedValueException(sprintf(
+                'received %d bytes for a file of %d bytes; refusing to store an incomplete copy '
+                . '(osTicket stops reading a source at a block that is the single character "0").',
+                $this->bytesWritten, $expected));
+        }
+    }
+
+    private function abortUpload(): void
+    {
+        if ($this->upload) {
+            $upload = $this->upload;
+            $this->upload = null;
+            try {
+                $upload->abort();
+            } catch (\Throwable $ignored) {
+                // Dropping it aborts as well; the original error matters more.
+            }
+        }
+    }
+
+    /** An IOException subclass carrying an admin-actionable message; creating it logs it. */
+    private function failure(string $class, string $action, \Throwable $e, ?ObjectLocation $location): StorageError
+    {
+        if ($e instanceof StorageError) {
+            return $e;
+        }
+        $settings = self::$factory ? self::$factory->settings() : Settings::fromArray([]);
+        return new $class(ErrorAdvisor::storageFailure($e, $action, $this->file->label(),
+            $location, $settings));
+    }
+}

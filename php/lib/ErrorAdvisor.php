@@ -1,0 +1,178 @@
+<?php
+/**
+ * Native S3 exceptions -> messages an osTicket admin can act on.
+ *
+ * The extension's messages already name the operation, bucket, key and S3
+ * error code. This class adds what osTicket knows and the extension does
+ * not: which attachment was involved, which plugin setting to change, and
+ * where in the Admin Panel to change it. It is the only place that knows
+ * the extension's exception classes.
+ */
+
+namespace S3Native;
+
+final class ErrorAdvisor
+{
+    /**
+     * Native option names as they may appear in an S3AttachmentConfigException
+     * message, mapped to the form field an admin edits. Most specific first:
+     * messages also name the bucket, so "bucket" comes last.
+     */
+    const OPTION_FIELDS = [
+        'sse_kms_key_id' => 'sse-kms-key-id',
+        'server_side_encryption' => 'sse',
+        'secret_access_key' => 'secret-access-key',
+        'access_key_id' => 'aws-key-id',
+        'storage_class' => 'storage-class',
+        'path_style' => 'path-style',
+        'ca_bundle' => 'endpoint',
+        'endpoint' => 'endpoint',
+        'region' => 'aws-region',
+        'acl' => 'acl',
+        'bucket' => 'bucket',
+    ];
+
+    /** S3 error codes that point at one setting. */
+    const CODE_FIELDS = [
+        'InvalidAccessKeyId' => 'aws-key-id',
+        'SignatureDoesNotMatch' => 'secret-access-key',
+        'AuthorizationHeaderMalformed' => 'aws-region',
+        'PermanentRedirect' => 'aws-region',
+        'IllegalLocationConstraintException' => 'aws-region',
+        'AccessControlListNotSupported' => 'acl',
+        'InvalidStorageClass' => 'storage-class',
+        'KMS.' => 'sse-kms-key-id',
+        'KMS ' => 'sse-kms-key-id',
+        'NoSuchBucket' => 'bucket',
+        'InvalidBucketName' => 'bucket',
+    ];
+
+    const CONFIG_PAGE = 'Admin Panel > Manage > Plugins > Attachments in S3 (native extension)';
+
+    /**
+     * The message for an osTicket IOException when a storage operation failed.
+     *
+     * @param string $action what was attempted: "store", "read", "delete"…
+     */
+    public static function storageFailure(\Throwable $e, string $action, string $fileName,
+            ?ObjectLocation $location, Settings $settings): string
+    {
+        return sprintf('Unable to %s attachment "%s"%s at %s: %s',
+            $action, $fileName,
+            $location ? ' (' . $location->describe() . ')' : '',
+            $settings->endpointForDisplay(),
+            self::withHint($e, self::hint($e, $settings, $location)));
+    }
+
+    /**
+     * The form error for a failed configuration check on save.
+     *
+     * @return array{0: string|null, 1: string} [form field key or null for the whole form, message]
+     */
+    public static function configFailure(\Throwable $e, Settings $settings): array
+    {
+        return [self::fieldFor($e, $settings), self::withHint($e, self::hint($e, $settings, null))];
+    }
+
+    /**
+     * The exception's message, then what to do in osTicket. The extension's
+     * messages end with their own "Fix:" in terms of its option names; the
+     * osTicket hint follows it, in terms of the form.
+     */
+    private static function withHint(\Throwable $e, string $hint): string
+    {
+        $message = self::sentence($e->getMessage());
+        return $message . (strpos($message, 'Fix:') !== false ? ' In osTicket: ' : ' Fix: ') . $hint;
+    }
+
+    /** The form field an exception is about, if any. */
+    public static function fieldFor(\Throwable $e, Settings $settings): ?string
+    {
+        $text = $e->getMessage();
+        foreach (self::CODE_FIELDS as $code => $field) {
+            if (strpos($text, $code) !== false) {
+                return $field;
+            }
+        }
+        if ($e instanceof \S3AttachmentConfigException) {
+            foreach (self::OPTION_FIELDS as $option => $field) {
+                if (preg_match('/(?<![a-z_])' . preg_quote($option, '/') . '(?![a-z_])/i', $text)) {
+                    return $field;
+                }
+            }
+            return null;
+        }
+        if ($e instanceof \S3AttachmentNotFoundException) {
+            return 'bucket';
+        }
+        if ($e instanceof \S3AttachmentNetworkException) {
+            return $settings->endpoint !== '' ? 'endpoint' : 'aws-region';
+        }
+        return null;
+    }
+
+    private static function hint(\Throwable $e, Settings $settings, ?ObjectLocation $location): string
+    {
+        $text = $e->getMessage();
+        $bucket = $location ? $location->bucket : $settings->bucket;
+        $folder = $location ? $location->folder : $settings->folder;
+        $resource = 'arn:aws:s3:::' . $bucket . '/' . ($folder !== '' ? $folder . '/' : '') . '*';
+
+        if (strpos($text, 'AccessControlListNotSupported') !== false) {
+            return 'this bucket has ACLs disabled; set "Default ACL" to "Bucket default" in '
+                . self::CONFIG_PAGE . '.';
+        }
+        if (strpos($text, 'InvalidObjectState') !== false) {
+            return 'the object is archived (Glacier or Deep Archive, e.g. by a lifecycle rule); '
+                . 'restore it, and keep attachments in an instantly readable storage class.';
+        }
+        if (preg_match('/PermanentRedirect|AuthorizationHeaderMalformed|IllegalLocationConstraint/', $text)) {
+            return 'the bucket is in another region; set "AWS Region" to the bucket\'s region in '
+                . self::CONFIG_PAGE . '.';
+        }
+        if ($e instanceof \S3AttachmentConfigException) {
+            return 'correct the setting named above in ' . self::CONFIG_PAGE . '.';
+        }
+        if ($e instanceof \S3AttachmentAccessDeniedException) {
+            if (preg_match('/InvalidAccessKeyId|SignatureDoesNotMatch/', $text)) {
+                return 'the access key ID or secret is wrong; re-enter both in ' . self::CONFIG_PAGE
+                    . ' (or leave both empty to use the server\'s AWS credentials).';
+            }
+            return sprintf('check the credentials in %s (%s) and that their policy allows '
+                . 's3:PutObject, s3:GetObject and s3:DeleteObject on %s.',
+                self::CONFIG_PAGE,
+                $settings->usesStaticKeys() ? 'access key ' . $settings->accessKeyId
+                    : 'none set: the server\'s AWS credential chain is used',
+                $resource);
+        }
+        if ($e instanceof \S3AttachmentNotFoundException) {
+            if (strpos($text, 'NoSuchBucket') !== false || $location === null) {
+                return sprintf('bucket "%s" does not exist at %s; create it, or correct the '
+                    . 'bucket name, region or endpoint in %s.',
+                    $bucket, $settings->endpointForDisplay(), self::CONFIG_PAGE);
+            }
+            return 'the object is missing from the bucket: it was deleted or moved outside osTicket '
+                . '(check lifecycle rules and bucket versioning to recover it).';
+        }
+        if ($e instanceof \S3AttachmentNetworkException) {
+            return sprintf('cannot reach %s; check the endpoint URL and port, DNS, firewall and proxy, '
+                . 'and for HTTPS the server certificate (a private CA must be trusted by this server).',
+                $settings->endpointForDisplay());
+        }
+        if ($e instanceof \S3AttachmentIntegrityException) {
+            return 'the bytes S3 stored differ from the bytes sent; retry, and check for a proxy '
+                . 'that alters request bodies.';
+        }
+        return 'see the S3 error code above; the settings are in ' . self::CONFIG_PAGE . '.';
+    }
+
+    /** Ends a message with a full stop, so the fix reads as its own sentence. */
+    private static function sentence(string $message): string
+    {
+        $message = trim($message);
+        if ($message === '') {
+            return 'Unknown error.';
+        }
+        return preg_match('/[.!?]$/', $message) ? $message : $message . '.';
+    }
+}

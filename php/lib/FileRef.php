@@ -1,0 +1,68 @@
+<?php
+/**
+ * What the storage backend needs from osTicket's ost_file row, read once
+ * when the backend object is made.
+ *
+ * Why a snapshot: `manage.php file migrate --backend 3 --to D` switches the
+ * row to bk='D' and attrs=NULL *before* it calls unlink() on the S3 backend
+ * object it read from. Reading the row again at that point would delete
+ * from the configured folder instead of where the file really was.
+ */
+
+namespace S3Native;
+
+final class FileRef
+{
+    /** @var string the row's `key` column: 32 URL-safe base64 characters, mixed case */
+    public $key = '';
+    /** @var string */
+    public $name = '';
+    /** @var string MIME type */
+    public $type = '';
+    /** @var int|null null when osTicket did not know it yet */
+    public $size;
+    /** @var string the row's `bk` column */
+    public $backend = '';
+    /** @var string|null the row's `attrs` column */
+    public $attrs;
+    /** @var bool */
+    public $exists = false;
+
+    /** @param object|null $meta osTicket's AttachmentFile, or null (settings page probe) */
+    public static function capture($meta): self
+    {
+        $ref = new self();
+        if (!is_object($meta)) {
+            return $ref;
+        }
+        $ref->exists = true;
+        $ref->key = (string) $meta->getKey();
+        $ref->name = (string) $meta->getName();
+        $ref->type = (string) $meta->getType();
+        $size = $meta->getSize();
+        $ref->size = is_numeric($size) ? (int) $size : null;
+        $ref->backend = (string) $meta->getBackend();
+        $attrs = $meta->getAttrs();
+        $ref->attrs = is_string($attrs) ? $attrs : null;
+        return $ref;
+    }
+
+    /** The key, or an exception saying why there is none. */
+    public function requireKey(): string
+    {
+        if (!$this->exists) {
+            throw new \InvalidArgumentException(
+                'this storage backend object was made without a file (osTicket does that only to list backends)');
+        }
+        if ($this->key === '') {
+            throw new \InvalidArgumentException('the ost_file row has an empty key');
+        }
+        return $this->key;
+    }
+
+    /** A name for messages. */
+    public function label(): string
+    {
+        return $this->name !== '' ? $this->name : ($this->key !== '' ? $this->key : '(no file)');
+    }
+}

@@ -1,0 +1,240 @@
+<?php
+/*
+ * Serving attachments: file.php's download (redirect to a signed URL, or
+ * proxy through PHP), getData() for e-mail/PDF, and osTicket's read loop.
+ */
+
+class DownloadTest extends PluginTestCase
+{
+    public function test_redirect_download_serves_the_bytes_from_the_signed_url(): void
+    {
+        $this->installPlugin();
+        $data = self::bytes(200000, 'redirect');
+        $file = $this->createFile($data, 'report.bin');
+
+        $url = self::redirectUrlOf(function () use ($file) {
+            AttachmentFile::lookup($file->id)->download('attachment', 3600);
+        });
+        $response = self::fetch($url);
+
+        $this->assertSame(200, $response['status']);
+        $this->assertSame($data, $response['body']);
+    }
+
+    public function test_redirect_download_sets_attachment_disposition_and_content_type(): void
+    {
+        $this->installPlugin();
+        $file = $this->createFile('%PDF-1.4', 'invoice.pdf', 'application/pdf');
+
+        $url = self::redirectUrlOf(function () use ($file) {
+            AttachmentFile::lookup($file->id)->download(false, 3600);
+        });
+        $headers = self::fetch($url)['headers'];
+
+        $this->assertSame('application/pdf', $headers['content-type'] ?? null);
+        $this->assertMatchesRegularExpression('/^attachment\s*;/', $headers['content-disposition'] ?? '');
+        $this->assertStringContainsString('invoice.pdf', $headers['content-disposition']);
+    }
+
+    public function test_redirect_inline_disposition_for_images_asked_inline(): void
+    {
+        $this->installPlugin();
+        $file = $this->createFile("\x89PNG\r\n\x1a\n", 'logo.png', 'image/png');
+
+        $url = self::redirectUrlOf(function () use ($file) {
+            AttachmentFile::lookup($file->id)->download('inline', 3600);
+        });
+        $headers = self::fetch($url)['headers'];
+
+        $this->assertMatchesRegularExpression('/^inline\s*;/', $headers['content-disposition'] ?? '');
+        $this->assertSame('image/png', $headers['content-type'] ?? null);
+    }
+
+    public function test_redirect_filename_with_quotes_and_unicode_is_rfc5987_encoded(): void
+    {
+        $this->installPlugin();
+        $name = "Devis \"final\" été 2024;\r\nX-Evil: 1.pdf";
+        $file = $this->createFile('quote', $name, 'application/pdf');
+
+        $url = self::redirectUrlOf(function () use ($file) {
+            AttachmentFile::lookup($file->id)->download(false, 3600);
+        });
+        $response = self::fetch($url);
+        $disposition = $response['headers']['content-disposition'] ?? '';
+
+        $this->assertSame(200, $response['status']);
+        $this->assertArrayNotHasKey('x-evil', $response['headers']);
+        $this->assertMatchesRegularExpression("/filename\\*=UTF-8''[^\\s\";]+/i", $disposition);
+        preg_match("/filename\\*=UTF-8''([^\\s;]+)/i", $disposition, $m);
+        $this->assertStringContainsString('été', rawurldecode($m[1]));
+    }
+
+    public function test_redirect_url_lifetime_is_the_shorter_of_osticket_link_and_configured_max(): void
+    {
+        $this->installPlugin(['url-ttl' => '600']);
+        $file = $this->createFile('ttl');
+
+        $short = self::redirectUrlOf(function () use ($file) {
+            AttachmentFile::lookup($file->id)->download(false, 120);
+        });
+        $long = self::redirectUrlOf(function () use ($file) {
+            AttachmentFile::lookup($file->id)->download(false, 86400);
+        });
+
+        $this->assertSame(120, self::expiresParameter($short));
+        $this->assertSame(600, self::expiresParameter($long));
+    }
+
+    public function test_redirect_url_lifetime_is_clamped_to_seven_days(): void
+    {
+        $this->installPlugin(['url-ttl' => '604800']);
+        $file = $this->createFile('logo');
+
+        $url = self::redirectUrlOf(function () use ($file) {
+            // Logos and backdrops: sendRedirectUrl('inline', false)
+            AttachmentFile::lookup($file->id)->open()->sendRedirectUrl('inline', false);
+        });
+
+        $this->assertSame(604800, self::expiresParameter($url));
+    }
+
+    public function test_redirect_ends_the_request(): void
+    {
+        $this->installPlugin();
+        $file = $this->createFile('ends');
+
+        try {
+            AttachmentFile::lookup($file->id)->open()->sendRedirectUrl('attachment', 60);
+            $this->fail('sendRedirectUrl() returned instead of ending the request');
+        } catch (RequestEnded $ended) {
+            $this->assertSame(302, $ended->status);
+        }
+    }
+
+    public function test_proxy_mode_does_not_redirect(): void
+    {
+        $this->installPlugin(['download-mode' => 'proxy']);
+        $file = $this->createFile('proxied');
+
+        $this->assertFalse(AttachmentFile::lookup($file->id)->open()->sendRedirectUrl('attachment', 3600));
+    }
+
+    public function test_proxy_mode_download_streams_bytes_through_php(): void
+    {
+        $this->installPlugin(['download-mode' => 'proxy']);
+        $data = self::bytes(3 * 1048576 + 11, 'proxy');
+        $file = $this->createFile($data, 'big.bin');
+
+        ob_start();
+        try {
+            AttachmentFile::lookup($file->id)->download('attachment', 3600);
+        } finally {
+            $out = ob_get_clean();
+        }
+
+        $this->assertSame(md5($data), md5($out));
+        $this->assertContains('Content-Type: application/octet-stream', Http::$headers);
+    }
+
+    public function test_getData_under_ob_start_returns_the_bytes(): void
+    {
+        $this->installPlugin();
+        $data = self::bytes(1048576 + 5, 'getdata') . "\0\0end";
+        $file = $this->createFile($data);
+
+        $this->assertSame(md5($data), md5(AttachmentFile::lookup($file->id)->getData()));
+    }
+
+    public function test_getData_of_a_missing_object_answers_404_and_logs_the_fix(): void
+    {
+        $this->installPlugin();
+        $file = $this->createFile('soon gone');
+        $this->native()->delete($this->expectedObjectKey($file));
+
+        try {
+            AttachmentFile::lookup($file->id)->getData();
+            $this->fail('getData() of a missing object did not fail');
+        } catch (RequestEnded $ended) {
+            $this->assertSame(404, $ended->status);
+        }
+        $errors = self::systemLog('error');
+        $this->assertCount(1, $errors);
+        $this->assertStringContainsString('Unable to read attachment from S3', $errors[0]['title']);
+        $this->assertStringContainsString($this->expectedObjectKey($file), $errors[0]['message']);
+    }
+
+    public function test_read_loop_gets_every_byte_in_default_chunks(): void
+    {
+        $this->installPlugin();
+        $data = self::bytes(2 * 1048576 + 100, 'loop');
+        $file = $this->createFile($data);
+
+        $bk = AttachmentFile::lookup($file->id)->open();
+        $out = '';
+        $calls = 0;
+        while ($block = $bk->read()) {
+            $out .= $block;
+            $calls++;
+        }
+
+        $this->assertSame(md5($data), md5($out));
+        $this->assertGreaterThan(1, $calls, 'read() should stream in chunks');
+    }
+
+    public function test_read_never_returns_lone_zero_chunk_when_last_block_is_zero(): void
+    {
+        $this->installPlugin();
+        $data = str_repeat('a', 1000) . '0';
+        $file = $this->createFile($data);
+
+        $bk = AttachmentFile::lookup($file->id)->open();
+        $out = '';
+        while ($block = $bk->read(1000)) {
+            $this->assertNotSame('0', $block);
+            $this->assertLessThanOrEqual(1000, strlen($block));
+            $out .= $block;
+        }
+
+        $this->assertSame($data, $out);
+    }
+
+    public function test_read_amount_and_offset_follow_the_database_backend_semantics(): void
+    {
+        $this->installPlugin();
+        $file = $this->createFile('0123456789abcdefghij');
+
+        $bk = AttachmentFile::lookup($file->id)->open();
+
+        $this->assertSame('2345', $bk->read(4, 2));
+        $this->assertSame('789a', $bk->read(4, 1));
+        $this->assertSame('bcdefghij', $bk->read(100));
+        $this->assertFalse($bk->read(100));
+    }
+
+    public function test_read_of_one_byte_zero_object_throws_instead_of_ending_silently(): void
+    {
+        $this->installPlugin();
+        $file = $this->createFile('0');
+
+        $this->expectException(IOException::class);
+        AttachmentFile::lookup($file->id)->open()->read();
+    }
+
+    public function test_one_byte_zero_file_is_still_served_by_getData(): void
+    {
+        $this->installPlugin();
+        $file = $this->createFile('0');
+
+        $this->assertSame('0', AttachmentFile::lookup($file->id)->getData());
+    }
+
+    private static function expiresParameter(string $url): int
+    {
+        parse_str((string) parse_url($url, PHP_URL_QUERY), $query);
+        $expires = $query['X-Amz-Expires'] ?? null;
+        if ($expires === null) {
+            throw new RuntimeException("no X-Amz-Expires in $url");
+        }
+        return (int) $expires;
+    }
+}
