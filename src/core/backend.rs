@@ -298,6 +298,13 @@ impl Backend {
             e.detail = format!("access check could not {what}: {}", e.detail);
             e
         };
+        // First, because some stores (SeaweedFS for an admin key) create a
+        // missing bucket on the first PUT, which would hide a typo.
+        let client = self.client()?;
+        let head_bucket = client.s3.head_bucket().bucket(&self.options.bucket);
+        process::block_on(head_bucket.send())?
+            .map_err(|e| from_sdk(&Site { operation: "headBucket", bucket: &self.options.bucket, key: None }, e))
+            .map_err(step("find the bucket"))?;
         let put = self.put_bytes(probe_name.as_bytes(), &content, PutOptions::default()).map_err(step("write a probe object"))?;
         let back = self.read(probe_name.as_bytes(), ByteRange::whole()).map_err(step("read the probe object back"))?;
         if back != content {
@@ -310,7 +317,6 @@ impl Backend {
             return Err(Error::new(ErrorKind::Service, "checkAccess", "the probe object is still there after delete")
                 .at("checkAccess", &self.options.bucket, Some(&probe_key)));
         }
-        let client = self.client()?;
         Ok(AccessReport {
             probe_key,
             region: client.region.clone(),

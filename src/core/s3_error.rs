@@ -112,12 +112,13 @@ fn from_service(
 ) -> Error {
     let said = message.unwrap_or("no message").to_owned();
     let (kind, detail, fix): (ErrorKind, String, Option<String>) = match (code, status) {
-        (Some("NoSuchKey"), _) | (Some("NotFound"), _) | (None, Some(404)) => (
+        (Some("NoSuchKey" | "NotFound"), _) | (None, Some(404)) if site.key.is_some() => (
             ErrorKind::NotFound,
             "no such object".into(),
             None,
         ),
-        (Some("NoSuchBucket"), _) => (
+        // A bucket-level call (no key) that finds nothing: the bucket is missing.
+        (Some("NoSuchBucket" | "NotFound"), _) | (None, Some(404)) => (
             ErrorKind::NotFound,
             format!("bucket '{}' does not exist", site.bucket),
             Some("create the bucket or correct 'bucket' (and 'endpoint'/'region')".into()),

@@ -68,4 +68,21 @@ final class ObjectsTest extends S3TestCase
             $this->assertSame(403, $e->getCode());
         }
     }
+
+    public function test_check_access_reports_a_missing_bucket_without_creating_it(): void
+    {
+        $bucket = 'no-such-bucket-' . bin2hex(random_bytes(4));
+        try {
+            self::backend(['bucket' => $bucket])->checkAccess();
+            $this->fail('a missing bucket passed the access check');
+        } catch (S3AttachmentNotFoundException $e) {
+            $this->assertStringContainsString("could not find the bucket: bucket '$bucket' does not exist", $e->getMessage());
+        }
+        try {
+            self::backend(['bucket' => $bucket])->read('k');
+            $this->fail('the bucket exists now');
+        } catch (S3AttachmentNotFoundException $e) {
+            $this->assertStringContainsString('NoSuchBucket', $e->getMessage(), 'still missing: nothing was written');
+        }
+    }
 }
