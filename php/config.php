@@ -26,14 +26,51 @@ class S3NativeStorageConfig extends PluginConfig
     /** PasswordField encrypts with SECRET_SALT and this sub-key. */
     const SECRET_SUBKEY = 'storage:s3-native';
 
+    /** The secret's form field; its value is kept encrypted in this object. */
+    const SECRET_FIELD = 'secret-access-key';
+
     /** Regions offered as examples; any region name is accepted. */
     const KNOWN_REGIONS = 'us-east-1, us-east-2, us-west-1, us-west-2, ca-central-1, eu-west-1, '
         . 'eu-west-2, eu-west-3, eu-central-1, eu-central-2, eu-north-1, eu-south-1, ap-south-1, '
         . 'ap-southeast-1, ap-southeast-2, ap-northeast-1, ap-northeast-2, ap-east-1, sa-east-1, '
         . 'me-south-1, af-south-1';
 
+    /** @var bool PluginConfig's constructor is reading the saved values */
+    private $loading = false;
+
+    /**
+     * osTicket's PluginConfig keeps every saved value decoded in the object,
+     * the secret decrypted, where var_export, print_r or a debugger shows it.
+     * Here the secret stays as stored, encrypted, and get() decrypts it for
+     * each caller.
+     */
+    function __construct($namespace, $defaults = [])
+    {
+        $this->loading = true;
+        try {
+            parent::__construct($namespace, $defaults);
+        } finally {
+            $this->loading = false;
+        }
+        unset($this->_config[self::SECRET_FIELD]);
+    }
+
+    function get($key, $default = null)
+    {
+        $value = parent::get($key, $default);
+        if ($key !== self::SECRET_FIELD || $this->loading || !is_string($value) || $value === '') {
+            return $value;
+        }
+        $secret = $this->getOptions()[self::SECRET_FIELD]->to_php($value);
+        return is_string($secret) ? $secret : $default;
+    }
+
     function getOptions()
     {
+        // Only here are osTicket's form classes certainly loaded.
+        if (class_exists('PasswordWidget')) {
+            require_once __DIR__ . '/lib/SecretWidget.php';
+        }
         return [
             'bucket' => new TextboxField([
                 'label' => 'S3 Bucket',
@@ -85,6 +122,8 @@ class S3NativeStorageConfig extends PluginConfig
                 // The default validator is the agent password policy, and the
                 // fallback "formula" check rejects secrets starting with "+".
                 'validator' => 'noop',
+                // Never puts the secret back into the page (see lib/SecretWidget.php).
+                'widget' => class_exists('S3NativeSecretWidget', false) ? 'S3NativeSecretWidget' : null,
                 'configuration' => ['size' => 40, 'length' => 128, 'key' => self::SECRET_SUBKEY],
             ]),
 

@@ -35,6 +35,7 @@ function osticket_double_reset(): void
     $cfg = new OsticketConfig();
     $ost = new osTicket($cfg);
     Http::reset();
+    Request::reset();
     ConfigStore::reset();
     PluginManager::reset();
     FileStorageBackend::reset();

@@ -59,3 +59,35 @@ class Http
             rawurlencode($filename)));
     }
 }
+
+/**
+ * The request being served, as osTicket sees it through
+ * $_SERVER['REQUEST_METHOD'] and $_POST: a GET unless a page was submitted.
+ * PluginInstance::update() and Plugin::addInstance() submit the config page;
+ * the page osTicket renders afterwards belongs to that same POST request.
+ * osticket_double_reset() starts a new (GET) request.
+ */
+final class Request
+{
+    /** @var string */
+    public static $method = 'GET';
+    /** @var array the submitted values ($_POST) */
+    public static $post = [];
+
+    static function reset(): void
+    {
+        self::$method = 'GET';
+        self::$post = [];
+    }
+
+    static function submit(array $vars): void
+    {
+        self::$method = 'POST';
+        self::$post = $vars;
+    }
+
+    static function isPost(): bool
+    {
+        return self::$method === 'POST';
+    }
+}

@@ -11,6 +11,9 @@
  * - saving: form clean data -> pre_save(&$config, &$errors) -> stop if it
  *   returns false or left errors -> to_db() (PasswordField left empty keeps
  *   the stored secret) -> update the rows; any Throwable becomes errors['err'];
+ * - the config form on a GET shows the saved configuration (getInfo(),
+ *   i.e. the decoded values), on a POST the submitted values; the page
+ *   rendered after saving belongs to the POST request;
  * - bootstrap(): each enabled instance of each active plugin side-loads its
  *   config into the plugin and calls the plugin's bootstrap(); afterwards
  *   the plugin's config is cleared.
@@ -73,12 +76,17 @@ abstract class PluginConfig extends Config
         return $this->instance;
     }
 
-    /** The form as posted: $vars are the submitted values. */
+    /**
+     * The config form. On a GET its fields hold $vars overlaid by the saved
+     * configuration (getInfo()); on a POST, the submitted $vars.
+     */
     function getForm($vars = [])
     {
         if (!isset($this->form)) {
             $this->form = new SimpleForm($this->getFields(), null, $this->getFormOptions());
-            if ($vars) {
+            if (!Request::isPost()) {
+                $this->form->data(array_merge($vars ?: [], $this->getInfo()));
+            } elseif ($vars) {
                 $this->form->data($vars);
             }
         }
@@ -199,6 +207,7 @@ class Plugin
     /** Admin Panel > Plugins > Add instance, submitted with $vars. */
     function addInstance($vars, &$errors)
     {
+        Request::submit($vars);
         $instance = new PluginInstance($this, count($this->instances) + 1, (string) ($vars['name'] ?? ''));
         $this->config = null;
         if (!$instance->update($vars, $errors)) {
@@ -272,6 +281,7 @@ class PluginInstance
     /** The instance's config page, submitted with $vars. */
     function update($vars, &$errors)
     {
+        Request::submit($vars);
         $form = $this->getForm($vars);
         return $form->isValid()
             && $this->getConfig()->store($form, $errors)
