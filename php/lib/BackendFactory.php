@@ -89,7 +89,7 @@ final class BackendFactory
         }
         if ($s->usesStaticKeys()) {
             $options['access_key_id'] = $s->accessKeyId;
-            $options['secret_access_key'] = $s->secretAccessKey;
+            $options['secret_access_key'] = $s->secretAccessKey();
         }
         // Without keys the extension uses the standard AWS credential chain
         // (environment, ~/.aws, web identity, ECS, EC2 instance role).

@@ -53,8 +53,12 @@ final class Settings
     public $acl;
     /** @var string '' = the server's AWS credential chain */
     public $accessKeyId;
-    /** @var string */
-    public $secretAccessKey;
+    /**
+     * Secrets by object id, outside the objects: var_dump, print_r and
+     * var_export of a Settings never show them. Read with secretAccessKey().
+     * @var array<int, string>
+     */
+    private static $secrets = [];
     /** @var string */
     public $endpoint;
     /** @var bool */
@@ -89,7 +93,7 @@ final class Settings
         $s->accessKeyId = self::text($v['aws-key-id']);
         // Whitespace around a pasted secret is a copy artefact: AWS secrets
         // never contain any.
-        $s->secretAccessKey = trim((string) $v['secret-access-key']);
+        self::$secrets[spl_object_id($s)] = trim((string) $v['secret-access-key']);
         $s->endpoint = rtrim(self::text($v['endpoint']), '/');
         $s->pathStyle = (bool) $v['path-style'];
         $s->storageClass = self::text(self::choiceKey($v['storage-class']));
@@ -180,5 +184,16 @@ final class Settings
             return (string) key($value);
         }
         return $value;
+    }
+
+    /** '' when the server's AWS credential chain is to be used. */
+    public function secretAccessKey(): string
+    {
+        return self::$secrets[spl_object_id($this)] ?? '';
+    }
+
+    public function __destruct()
+    {
+        unset(self::$secrets[spl_object_id($this)]);
     }
 }

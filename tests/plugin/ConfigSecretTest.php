@@ -108,8 +108,9 @@ class ConfigSecretTest extends PluginTestCase
 
         $this->assertNotShown(self::secret(), self::dumps($config), 'var_export/print_r of the config object');
         $this->assertNotShown(self::secret(), self::dumps($instance), 'var_export/print_r of the plugin instance');
-        $this->assertSame(self::secret(), S3Native\Settings::fromConfig($config)->secretAccessKey,
-            'the plugin still reads the saved secret');
+        $settings = S3Native\Settings::fromConfig($config);
+        $this->assertSame(self::secret(), $settings->secretAccessKey(), 'the plugin still reads the saved secret');
+        $this->assertNotShown(self::secret(), self::dumps($settings), 'var_export/print_r of the captured settings');
     }
 
     public function test_failed_save_with_a_wrong_secret_shows_neither_secret(): void
