@@ -10,6 +10,7 @@ pub mod download;
 pub mod error;
 pub mod key;
 pub mod options;
+pub mod part_buffer;
 pub mod process;
 pub mod range;
 pub mod s3_error;

@@ -14,13 +14,14 @@ use aws_sdk_s3::types::{
     ChecksumAlgorithm, ChecksumType, CompletedMultipartUpload, CompletedPart, ObjectCannedAcl, ServerSideEncryption,
     StorageClass,
 };
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use tokio::task::JoinSet;
 
 use super::backend::Backend;
 use super::checksum;
 use super::error::{Error, ErrorKind, Result};
 use super::options::{header_safe, ServerSideEncryption as Sse};
+use super::part_buffer::PartBuffer;
 use super::process;
 use super::s3_error::{from_sdk, Site};
 use super::value::{expect_map, expect_string, OptionValue};
@@ -107,7 +108,7 @@ pub struct Upload {
     backend: Backend,
     key: String,
     put: PutOptions,
-    buffer: BytesMut,
+    parts: PartBuffer,
     size: u64,
     /// CRC32C of the bytes already cut into parts.
     crc: u32,
@@ -142,7 +143,8 @@ macro_rules! with_object_settings {
 
 impl Upload {
     pub(crate) fn new(backend: Backend, key: String, put: PutOptions) -> Self {
-        Upload { backend, key, put, buffer: BytesMut::new(), size: 0, crc: 0, multipart: None, state: State::Open, pid: std::process::id() }
+        let parts = PartBuffer::new(backend.options().part_size as usize);
+        Upload { backend, key, put, parts, size: 0, crc: 0, multipart: None, state: State::Open, pid: std::process::id() }
     }
 
     pub fn key(&self) -> &str {
@@ -171,9 +173,13 @@ impl Upload {
     /// multipart, every full part is sent, waiting when too many are in flight.
     pub fn write(&mut self, bytes: &[u8]) -> Result<()> {
         self.ensure_open("write")?;
-        self.buffer.extend_from_slice(bytes);
-        self.size += bytes.len() as u64;
-        self.guard(|u| u.send_full_parts())
+        // Part by part, so even one huge write is sent as it is cut.
+        for chunk in bytes.chunks(self.backend.options().part_size as usize) {
+            self.parts.push(chunk);
+            self.size += chunk.len() as u64;
+            self.guard(|u| u.send_full_parts())?;
+        }
+        Ok(())
     }
 
     /// Runs a step; on failure aborts the whole upload before reporting.
@@ -185,15 +191,11 @@ impl Upload {
     }
 
     fn send_full_parts(&mut self) -> Result<()> {
-        let (threshold, part_size) = (self.backend.options().multipart_threshold, self.backend.options().part_size);
-        if self.multipart.is_none() && self.buffer.len() as u64 > threshold {
+        if self.multipart.is_none() && self.parts.buffered() as u64 > self.backend.options().multipart_threshold {
             self.start_multipart()?;
         }
         if self.multipart.is_some() {
-            let part_size = part_size as usize;
-            // Strictly more than a part: the last part must never be empty.
-            while self.buffer.len() > part_size {
-                let part = self.buffer.split_to(part_size).freeze();
+            while let Some(part) = self.parts.take_sendable() {
                 self.send_part(part)?;
             }
         }
@@ -270,7 +272,7 @@ impl Upload {
     }
 
     fn put_single(&mut self) -> Result<PutResult> {
-        let body = std::mem::take(&mut self.buffer).freeze();
+        let body = self.parts.take_all();
         let crc = checksum::crc32c(&body);
         let client = self.backend.client()?;
         let request = with_object_settings!(client.s3.put_object(), self.backend, self.put)
@@ -286,9 +288,8 @@ impl Upload {
     }
 
     fn finish_multipart(&mut self) -> Result<PutResult> {
-        let rest = std::mem::take(&mut self.buffer).freeze();
-        if !rest.is_empty() {
-            self.send_part(rest)?;
+        for part in self.parts.drain_parts() {
+            self.send_part(part)?;
         }
         let handle = process::handle()?;
         let mp = self.multipart.as_mut().expect("multipart was started");
@@ -349,7 +350,7 @@ impl Upload {
             return Ok(());
         }
         self.state = State::Aborted;
-        self.buffer = BytesMut::new();
+        self.parts.clear();
         let Some(mut mp) = self.multipart.take() else { return Ok(()) };
         mp.in_flight.abort_all();
         let handle = process::handle()?;
