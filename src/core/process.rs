@@ -71,10 +71,29 @@ pub fn client_for(options: &BackendOptions, fingerprint: &str) -> Result<Arc<S3C
     // Built outside the lock: loading the AWS config may read files or wait
     // on a credential endpoint.
     let client = Arc::new(block_on(S3Client::build(options))??);
-    with_state(|s| s.clients.entry(fingerprint.to_owned()).or_insert(client).clone())
+    with_state(|s| {
+        if s.clients.len() >= MAX_CLIENTS && !s.clients.contains_key(fingerprint) {
+            // An application that builds a new configuration per request
+            // would otherwise keep every client and its idle connections.
+            let evict = s.clients.keys().next().cloned();
+            if let Some(evict) = evict {
+                s.clients.remove(&evict);
+            }
+        }
+        s.clients.entry(fingerprint.to_owned()).or_insert(client).clone()
+    })
 }
 
-/// How many clients this process holds (for tests and `php --ri`).
+/// Distinct configurations a process keeps clients for; past this the
+/// oldest-inserted arbitrary one is dropped (its backends rebuild it on use).
+const MAX_CLIENTS: usize = 32;
+
+/// How many clients this process holds (for tests and `php --ri`), without
+/// starting anything: phpinfo() must not create the runtime.
 pub fn client_count() -> usize {
-    with_state(|s| s.clients.len()).unwrap_or(0)
+    let guard = PROCESS.lock().unwrap_or_else(|p| p.into_inner());
+    match guard.as_ref() {
+        Some(state) if state.pid == std::process::id() => state.clients.len(),
+        _ => 0,
+    }
 }

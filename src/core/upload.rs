@@ -8,6 +8,7 @@
 //! removes them; so every failure, `abort()` and drop aborts it here.
 
 use std::collections::HashMap;
+use std::time::{Duration, SystemTime};
 
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{
@@ -25,6 +26,11 @@ use super::part_buffer::PartBuffer;
 use super::process;
 use super::s3_error::{from_sdk, Site};
 use super::value::{expect_map, expect_string, OptionValue};
+
+/// How far the store's clock may be behind ours when we look for uploads
+/// it started on our behalf.
+const CLOCK_SKEW: Duration = Duration::from_secs(60);
+const ORPHAN_CLEANUP_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// S3 allows 2 KiB of user metadata per object.
 const MAX_METADATA_BYTES: usize = 2048;
@@ -209,12 +215,44 @@ impl Upload {
             .key(&self.key)
             .checksum_algorithm(ChecksumAlgorithm::Crc32C)
             .checksum_type(ChecksumType::FullObject);
-        let out = process::block_on(request.send())?.map_err(|e| from_sdk(&self.site("createMultipartUpload"), e))?;
+        let asked_at = SystemTime::now();
+        let out = match process::block_on(request.send())? {
+            Ok(out) => out,
+            Err(e) => {
+                let err = from_sdk(&self.site("createMultipartUpload"), e);
+                if err.kind == ErrorKind::Network {
+                    self.abort_unknown_uploads(asked_at);
+                }
+                return Err(err);
+            }
+        };
         let upload_id = out.upload_id().map(str::to_owned).ok_or_else(|| {
             Error::new(ErrorKind::Service, "createMultipartUpload", "the store returned no upload id")
         })?;
         self.multipart = Some(Multipart { upload_id, next_part: 1, in_flight: JoinSet::new(), done: Vec::new() });
         Ok(())
+    }
+
+    /// A CreateMultipartUpload that timed out may still have been carried
+    /// out by the store, leaving an upload whose id we never received and
+    /// so could never abort. Look for uploads of this key started since we
+    /// asked, and abort them. Best effort: the store may still be away.
+    fn abort_unknown_uploads(&self, asked_at: SystemTime) {
+        let Ok(client) = self.backend.client() else { return };
+        let bucket = &self.backend.options().bucket;
+        let since = asked_at - CLOCK_SKEW;
+        let cleanup = async {
+            let listed = client.s3.list_multipart_uploads().bucket(bucket).prefix(&self.key).send().await.ok()?;
+            for upload in listed.uploads() {
+                let ours = upload.key() == Some(self.key.as_str())
+                    && upload.initiated().and_then(|t| SystemTime::try_from(*t).ok()).is_some_and(|t| t >= since);
+                if let (true, Some(id)) = (ours, upload.upload_id()) {
+                    let _ = client.s3.abort_multipart_upload().bucket(bucket).key(&self.key).upload_id(id).send().await;
+                }
+            }
+            Some(())
+        };
+        let _ = process::block_on(async { tokio::time::timeout(ORPHAN_CLEANUP_TIMEOUT, cleanup).await });
     }
 
     fn send_part(&mut self, part: Bytes) -> Result<()> {

@@ -159,4 +159,20 @@ final class FaultsTest extends S3TestCase
         $got = self::through($proxy, ['max_attempts' => 1])->read($key);
         $this->assertSame(4 * self::MIB, strlen($got), 'never a silently short read');
     }
+
+    public function test_multipart_upload_created_after_the_client_gave_up_is_aborted(): void
+    {
+        // The store creates the upload at once; its answer arrives after
+        // operation_timeout, so the client never learns the upload id.
+        $proxy = new FaultProxy('--delay-response', '3', '--faults', '1');
+        $key = $this->key();
+        $b = self::through($proxy, ['operation_timeout' => 1, 'max_attempts' => 1]);
+        try {
+            $b->putString($key, self::bytes(2 * self::PART));
+            $this->fail('no exception');
+        } catch (S3AttachmentNetworkException $e) {
+        }
+        $this->assertSame(1, $proxy->stop()['faults']);
+        $this->assertNothingLeftUnder($key);
+    }
 }

@@ -52,4 +52,20 @@ final class ProcessTest extends S3TestCase
         self::assertNotEmpty($m);
         return (int) $m[1];
     }
+
+    public function test_nothing_starts_before_the_first_request(): void
+    {
+        // Threads of a fresh process after loading the extension, building a
+        // backend, presigning nothing and printing phpinfo(): still one.
+        $script = '$b = new S3AttachmentBackend(["bucket" => "b", "endpoint" => "http://127.0.0.1:1"]);'
+            . 'ob_start(); phpinfo(INFO_MODULES); ob_end_clean();'
+            . 'echo implode("", preg_grep("/^Threads:/", file("/proc/self/status")));'
+            . '$b->objectKey("k");'
+            . 'try { $b->head("k"); } catch (S3AttachmentException $e) {}'
+            . 'echo implode("", preg_grep("/^Threads:/", file("/proc/self/status")));';
+        $out = shell_exec(escapeshellarg(PHP_BINARY) . ' -n -d extension=' . escapeshellarg((string) getenv('S3A_EXTENSION_PATH'))
+            . ' -r ' . escapeshellarg($script));
+        $this->assertMatchesRegularExpression('/^Threads:\s+1\nThreads:\s+[3-9]\n$/', (string) $out,
+            'one thread until the first request, then the I/O workers');
+    }
 }

@@ -16,6 +16,9 @@ traffic through, so a retry or a later call can succeed):
   --reset-after-response reset the client side right after a response has
                          been relayed, so the next request on that pooled
                          connection meets a dead socket
+  --delay-response SECONDS
+                         forward the request at once but hold the response
+                         back this long: the store acts, the client times out
   --http-status CODE     answer with CODE and an S3 error body (SlowDown for
                          503, InternalError for 500), then close
   --tls-cert/--tls-key   terminate TLS with this certificate (the upstream
@@ -69,13 +72,16 @@ async def answer_with_status(reader, writer, code):
     writer.close()
 
 
-async def pipe(src, dst, limit=None, on_limit=None, after_each=None):
+async def pipe(src, dst, limit=None, on_limit=None, after_each=None, delay=0):
     moved = 0
     try:
         while True:
             chunk = await src.read(65536)
             if not chunk:
                 break
+            if delay:
+                await asyncio.sleep(delay)
+                delay = 0
             if limit is not None and moved + len(chunk) >= limit:
                 dst.write(chunk[: max(0, limit - moved)])
                 on_limit()
@@ -113,6 +119,8 @@ async def handle(reader, writer, args):
         hard_reset(writer)
         hard_reset(up_writer)
 
+    if faulty and args.delay_response:
+        stats["faults"] += 1
     request_limit = args.reset_after if (faulty and args.reset_after) else None
     response_limit = args.reset_response_after if (faulty and args.reset_response_after) else None
     response_hook = None
@@ -125,7 +133,8 @@ async def handle(reader, writer, args):
                 asyncio.get_running_loop().call_later(0.05, hard_reset, writer)
     await asyncio.gather(
         pipe(reader, up_writer, request_limit, reset_both),
-        pipe(up_reader, writer, response_limit, reset_both, after_each=response_hook),
+        pipe(up_reader, writer, response_limit, reset_both, after_each=response_hook,
+             delay=args.delay_response if faulty else 0),
     )
 
 
@@ -138,6 +147,7 @@ async def main():
     p.add_argument("--reset-response-after", type=int)
     p.add_argument("--reset-after-response", action="store_true")
     p.add_argument("--http-status", type=int)
+    p.add_argument("--delay-response", type=float, default=0)
     p.add_argument("--tls-cert")
     p.add_argument("--tls-key")
     args = p.parse_args()

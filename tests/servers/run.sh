@@ -1,0 +1,448 @@
+#!/usr/bin/env bash
+# The extension under real servers that fork their workers after module
+# startup: a private php-fpm (pm = static, 4 workers) and a private Apache
+# with mod_php (prefork, 4 children), each with the extension loaded at
+# startup, each driven with a few hundred upload / read / passthru / presign
+# requests (tests/servers/drive.php). Checks every byte, that no request
+# hangs, that workers survive, and that each worker reuses its S3 connections
+# (a counting proxy, conn_counter.py, sits between the workers and S3).
+#
+#   tests/servers/run.sh
+#
+# Needs: the built extension (S3A_EXTENSION_PATH, default
+# target/debug/libs3_attachments.so) and a running S3 server described by
+# S3_TEST_* (scripts/test sets both; by hand: cargo build --locked;
+# scripts/s3-server.sh start; eval "$(scripts/s3-server.sh env)").
+# Installs php8.2-fpm, apache2, libapache2-mod-php8.2 and libfcgi-bin when
+# missing. Never touches the system's php-fpm or Apache configuration or
+# services: everything runs from a temp dir, bound to 127.0.0.1 on free ports.
+#
+# Knobs: S3A_SERVERS_REQUESTS (300 per server), S3A_SERVERS_CONCURRENCY (8),
+# S3A_SERVERS_TIMEOUT (20 s per request), S3A_SERVERS_SEED (repeat a run's
+# request mix), S3A_SERVERS_ONLY (fpm or apache), S3A_SERVERS_KEEP=1 (keep
+# the temp dir with configs and logs).
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+ROOT=$(cd "$HERE/../.." && pwd -P)
+EXT=${S3A_EXTENSION_PATH:-$ROOT/target/debug/libs3_attachments.so}
+REQUESTS=${S3A_SERVERS_REQUESTS:-300}
+CONCURRENCY=${S3A_SERVERS_CONCURRENCY:-8}
+TIMEOUT=${S3A_SERVERS_TIMEOUT:-20}
+ONLY=${S3A_SERVERS_ONLY:-}
+WORKERS=4
+# Connections a worker may open over the run: one kept alive, a second one
+# while a multipart upload has parts in flight, and slack for the server
+# closing an idle one. Without reuse, every S3 request would open one:
+# hundreds per server.
+MAX_CONNS_PER_WORKER=4
+
+say() { echo "servers: $*"; }
+die() { echo "servers: $*" >&2; exit 1; }
+
+# ---------------------------------------------------------------- prerequisites
+
+[[ -f $EXT ]] || die "extension not found at $EXT (cargo build --locked, or set S3A_EXTENSION_PATH)"
+EXT=$(cd "$(dirname "$EXT")" && pwd -P)/$(basename "$EXT")
+for v in S3_TEST_ENDPOINT S3_TEST_BUCKET S3_TEST_ACCESS_KEY S3_TEST_SECRET_KEY; do
+  [[ -n ${!v:-} ]] || die "$v is not set; start the S3 server: scripts/s3-server.sh start; eval \"\$(scripts/s3-server.sh env)\""
+done
+[[ $S3_TEST_ENDPOINT =~ ^http://([^/:]+):([0-9]+)/?$ ]] ||
+  die "S3_TEST_ENDPOINT must be http://HOST:PORT (the counting proxy forwards plain TCP), got $S3_TEST_ENDPOINT"
+S3_HOST=${BASH_REMATCH[1]} S3_PORT=${BASH_REMATCH[2]}
+
+# Root: php-fpm and Apache switch their workers to www-data, and apt.
+[[ $EUID -eq 0 ]] || die "must run as root (php-fpm and Apache drop their workers to www-data)"
+
+install_packages() {
+  local pkgs=(php8.2-fpm apache2 libapache2-mod-php8.2 libfcgi-bin php8.2-cli curl python3)
+  local missing=() p
+  for p in "${pkgs[@]}"; do
+    [[ $(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null) == ii* ]] || missing+=("$p")
+  done
+  ((${#missing[@]})) || return 0
+  say "apt: installing ${missing[*]}"
+  # Installing apache2 / php8.2-fpm would start their system services
+  # (Apache on *:80). We want only the packages: a policy-rc.d that denies
+  # service starts during this install, unless the system already has one.
+  local policy=/usr/sbin/policy-rc.d ours=
+  if [[ ! -e $policy ]]; then
+    printf '#!/bin/sh\n# temporary, from tests/servers/run.sh\nexit 101\n' >"$policy"
+    chmod 755 "$policy"
+    ours=1
+  fi
+  local rc=0
+  { apt-get update -qq &&
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"; } || rc=$?
+  [[ -z $ours ]] || rm -f "$policy"
+  ((rc == 0)) || die "apt-get failed ($rc)"
+}
+install_packages
+
+# ---------------------------------------------------------------- state and cleanup
+
+TMP=$(mktemp -d /tmp/s3a-servers.XXXXXX)
+chmod 755 "$TMP" # the workers (www-data) read the docroot inside it
+DOCROOT=$TMP/docroot
+mkdir -p "$DOCROOT"
+cp "$HERE/app.php" "$HERE/lib.php" "$DOCROOT/"
+echo ok >"$DOCROOT/ready.txt"
+chmod 644 "$DOCROOT"/*
+RUN_ID=$(date +%Y%m%d%H%M%S)-$$ RUN_TAG='' # objects go to servers/<sapi>/$RUN_ID-<server>/
+
+PASSED=0 FAILED=0
+check() { # check OK_EXPR_STATUS "description"
+  if [[ $1 == 0 ]]; then PASSED=$((PASSED + 1)); else FAILED=$((FAILED + 1)); echo "  FAIL $2"; fi
+}
+
+STARTED_PIDS=() # leaders of the process groups we started (setsid)
+stop_group() { # stop_group PID SIGNAL SECONDS: 0 if it exited in time
+  local pid=$1 sig=$2 secs=$3 i
+  kill -0 "$pid" 2>/dev/null || return 0
+  kill "-$sig" "$pid" 2>/dev/null || true
+  for ((i = 0; i < secs * 10; i++)); do
+    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
+    sleep 0.1
+  done
+  return 1
+}
+kill_group() { # whatever is left of a group we started
+  kill -KILL -- "-$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
+cleanup() {
+  local pid
+  for pid in "${STARTED_PIDS[@]}"; do
+    stop_group "$pid" TERM 5 || true
+    kill_group "$pid"
+  done
+  if [[ ${S3A_SERVERS_KEEP:-} == 1 ]]; then
+    say "kept $TMP"
+  else
+    rm -rf "$TMP"
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+start_proxy() { # start_proxy NAME: sets PROXY_PORT, PROXY_STATE, PROXY_PID
+  PROXY_STATE=$TMP/$1-conns.json
+  setsid python3 "$HERE/conn_counter.py" "$S3_HOST" "$S3_PORT" "$PROXY_STATE" \
+    </dev/null >"$TMP/$1-proxy.log" 2>&1 &
+  PROXY_PID=$!
+  STARTED_PIDS+=("$PROXY_PID")
+  local i
+  for ((i = 0; i < 100; i++)); do
+    [[ -s $PROXY_STATE ]] && break
+    sleep 0.05
+  done
+  [[ -s $PROXY_STATE ]] || { cat "$TMP/$1-proxy.log" >&2; die "the counting proxy did not start"; }
+  PROXY_PORT=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["port"])' "$PROXY_STATE")
+}
+
+write_php_ini() { # write_php_ini FILE: only what the app needs, the extension loaded at startup
+  cat >"$1" <<EOF
+extension = $EXT
+; as in Debian's default php-fpm and Apache set-ups
+zend_extension = opcache
+opcache.enable = 1
+display_errors = Off
+display_startup_errors = On
+log_errors = On
+error_reporting = E_ALL
+output_buffering = 4096
+post_max_size = 64M
+memory_limit = 256M
+max_execution_time = 60
+EOF
+}
+
+# The app's S3 settings: the endpoint is the counting proxy.
+app_env() { # app_env FORMAT: one line per variable
+  local name value
+  for name in S3_TEST_ENDPOINT S3_TEST_BUCKET S3_TEST_REGION S3_TEST_ACCESS_KEY S3_TEST_SECRET_KEY S3A_SERVERS_RUN AWS_EC2_METADATA_DISABLED; do
+    case $name in
+      S3_TEST_ENDPOINT) value=http://127.0.0.1:$PROXY_PORT ;;
+      S3_TEST_REGION) value=${S3_TEST_REGION:-us-east-1} ;;
+      S3A_SERVERS_RUN) value=$RUN_TAG ;;
+      AWS_EC2_METADATA_DISABLED) value=true ;;
+      *) value=${!name} ;;
+    esac
+    # shellcheck disable=SC2059
+    printf "$1\n" "$name" "$value"
+  done
+}
+
+show_log() { # show_log FILE: its last lines (without php-fpm's idle chatter), on failure
+  [[ -s $1 ]] || return 0
+  echo "---- ${1#"$TMP"/} (last 80 lines)"
+  grep -vE 'DEBUG: .*(fpm_event_loop|fpm_children_make|fpm_pctl_kill_all)\(' "$1" | tail -n 80
+  echo "----"
+}
+
+# Crashes and panics the logs must not contain.
+CRASH_PATTERN='exited on signal|exit signal|Segmentation|core dumped|panicked|Rust panic|SIGSEGV|SIGABRT|PHP Fatal'
+
+# The driver deleted every object it stored; nothing may be left under the
+# run's prefix, neither an object nor an open multipart upload. Listed with
+# the project's signed curl (which knows the local server's keys).
+check_leftovers() { # check_leftovers NAME SAPI
+  local s3curl=$ROOT/scripts/s3-curl.sh prefix objects uploads
+  [[ -x $s3curl ]] || { say "$1: $s3curl missing, bucket not checked for leftovers"; return 0; }
+  prefix="servers%2F$2%2F$RUN_TAG%2F"
+  objects=$("$s3curl" GET "/$S3_TEST_BUCKET?list-type=2&prefix=$prefix" --max-time 10 2>&1 || true)
+  uploads=$("$s3curl" GET "/$S3_TEST_BUCKET?uploads&prefix=$prefix" --max-time 10 2>&1 || true)
+  local r
+  [[ $objects == *"<KeyCount>0</KeyCount>"* ]] && r=0 || r=1
+  check $r "$1: no object left under servers/$2/$RUN_TAG/ ($(leftover_detail "$objects"))"
+  [[ $uploads == *ListMultipartUploadsResult* && $uploads != *"<Upload>"* ]] && r=0 || r=1
+  check $r "$1: no multipart upload left open under servers/$2/$RUN_TAG/ ($(leftover_detail "$uploads"))"
+}
+leftover_detail() { # the first keys of a listing, or the start of the answer
+  local keys
+  keys=$(grep -o '<Key>[^<]*' <<<"$1" | sed 's/<Key>//' | head -3 | tr '\n' ' ')
+  echo "${keys:-${1:0:200}}"
+}
+
+run_driver() { # run_driver NAME KIND ADDR MASTER_PID MASTER_HAS_RUNTIME(yes|no)
+  local result=$TMP/$1-result.json rc=0
+  # TMPDIR: the driver's scratch files live (and die) with ours.
+  TMPDIR=$TMP php -n -d memory_limit=1G "$HERE/drive.php" --name "$1" --kind "$2" --addr "$3" \
+    --script "$DOCROOT/app.php" --counter "$PROXY_STATE" --s3 "$S3_HOST:$S3_PORT" \
+    --master-pid "$4" --master-runtime "$5" --workers "$WORKERS" --result "$result" --requests "$REQUESTS" \
+    --concurrency "$CONCURRENCY" --timeout "$TIMEOUT" --max-conns-per-worker "$MAX_CONNS_PER_WORKER" \
+    ${S3A_SERVERS_SEED:+--seed "$S3A_SERVERS_SEED"} || rc=$?
+  if [[ -s $result ]]; then
+    local p f
+    read -r p f < <(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["passed"], r["failed"])' "$result")
+    PASSED=$((PASSED + p)) FAILED=$((FAILED + f))
+  else
+    check 1 "$1: the driver ended without a result (exit $rc)"
+  fi
+  return "$rc"
+}
+
+# ---------------------------------------------------------------- php-fpm
+
+run_fpm() { # run_fpm plain|preload
+  local variant=$1 name dir port pid log attempt ready='' requests=$REQUESTS r
+  local as_user=() pool_user=$'user = www-data\ngroup = www-data'
+  if [[ $variant == plain ]]; then
+    name=php-fpm
+  else
+    # The master itself uses the backend (opcache.preload) before forking,
+    # so every worker inherits a started runtime, a client and a pooled
+    # connection. As root, opcache would preload in a throw-away child: the
+    # master runs as www-data instead (its workers keep that uid).
+    name=php-fpm+preload
+    requests=$((REQUESTS / 2))
+    as_user=(setpriv --reuid=www-data --regid=www-data --init-groups)
+    pool_user=
+  fi
+  dir=$TMP/$name
+  mkdir -p "$dir"
+  log=$dir/fpm-error.log
+  RUN_TAG=$RUN_ID-${name//+/-} # no "+": it would need escaping in S3 listings
+  local ext=$EXT
+  if [[ $variant == preload ]] && ! "${as_user[@]}" test -r "$EXT"; then
+    cp "$EXT" "$dir/" # www-data cannot read the build tree
+    ext=$dir/$(basename "$EXT")
+  fi
+  EXT=$ext write_php_ini "$dir/php.ini"
+  if [[ $variant == preload ]]; then
+    cp "$HERE/preload.php" "$HERE/lib.php" "$dir/"
+    echo "opcache.preload = $dir/preload.php" >>"$dir/php.ini"
+  fi
+  chmod 644 "$dir"/*
+  start_proxy "$name"
+  for attempt in 1 2 3; do
+    port=$(free_port)
+    # log_level = debug: fpm logs how each worker exited only at debug level.
+    # process_control_timeout: on SIGQUIT workers finish and exit(0) instead
+    # of being sent SIGTERM at once.
+    cat >"$dir/php-fpm.conf" <<EOF
+[global]
+pid = $dir/php-fpm.pid
+error_log = $log
+log_level = debug
+daemonize = no
+process_control_timeout = 10s
+
+[s3a]
+$pool_user
+listen = 127.0.0.1:$port
+listen.backlog = 511
+pm = static
+pm.max_children = $WORKERS
+pm.max_requests = 0
+request_terminate_timeout = 0
+catch_workers_output = yes
+decorate_workers_output = no
+clear_env = yes
+$(app_env 'env[%s] = %s')
+EOF
+    chmod 600 "$dir/php-fpm.conf"
+    [[ $variant == plain ]] || chown -R www-data:www-data "$dir"
+    # PHP_INI_SCAN_DIR empty: no conf.d, only our php.ini. The master gets
+    # the app's S3 settings too (only preload.php uses them there). env,
+    # setsid and setpriv all exec: $! is php-fpm itself, and it has no
+    # child but its workers (fpm warns about any other).
+    local vars
+    mapfile -t vars < <(app_env '%s=%s')
+    env "${vars[@]}" PHP_INI_SCAN_DIR='' setsid "${as_user[@]}" php-fpm8.2 -F -c "$dir/php.ini" -y "$dir/php-fpm.conf" \
+      </dev/null >"$dir/fpm-stdout.log" 2>&1 &
+    pid=$!
+    STARTED_PIDS+=("$pid")
+    local i
+    for ((i = 0; i < 150; i++)); do
+      if grep -q 'ready to handle connections' "$log" 2>/dev/null && port_open "$port"; then ready=1; break; fi
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    [[ -n $ready ]] && break
+    say "$name did not start on port $port (attempt $attempt)"
+    show_log "$log"; show_log "$dir/fpm-stdout.log"
+    stop_group "$pid" TERM 5 || kill_group "$pid"
+  done
+  [[ -n $ready ]] || { check 1 "$name: started"; return 1; }
+  say "$name master $pid on 127.0.0.1:$port, workers: $(pgrep -P "$pid" | tr '\n' ' ')(S3 through proxy :$PROXY_PORT)"
+  if [[ $variant == preload ]]; then
+    grep -q "preload.php: pid $pid used the backend before the fork" "$log" "$dir/fpm-stdout.log" && r=0 || r=1
+    check $r "$name: the master used the backend before forking (preload.php says so in the log)"
+  fi
+
+  local rc=0 failed_before=$FAILED
+  REQUESTS=$requests run_driver "$name" fcgi "127.0.0.1:$port" "$pid" \
+    "$([[ $variant == plain ]] && echo no || echo yes)" || rc=$?
+
+  check_leftovers "$name" fpm-fcgi
+  grep -E "$CRASH_PATTERN" "$log" "$dir/fpm-stdout.log" && r=1 || r=0
+  check $r "$name: no crash or panic in the logs"
+  # Graceful stop (SIGQUIT): workers holding the extension's runtime threads
+  # must exit cleanly and promptly.
+  stop_group "$pid" QUIT 15 && r=0 || r=1
+  check $r "$name: stops within 15 s of SIGQUIT"
+  kill_group "$pid"
+  local exited
+  exited=$(grep -c 'exited with code 0' "$log" || true)
+  [[ $exited == "$WORKERS" ]] && r=0 || r=1
+  check $r "$name: all $WORKERS workers exited with code 0 at shutdown ($exited exits with code 0 logged)"
+  stop_group "$PROXY_PID" TERM 5 || kill_group "$PROXY_PID"
+  if ((rc != 0 || FAILED > failed_before)); then
+    show_log "$log"; show_log "$dir/fpm-stdout.log"; rc=1
+  fi
+  return "$rc"
+}
+
+# ---------------------------------------------------------------- Apache + mod_php
+
+run_apache() {
+  local dir=$TMP/apache port pid log attempt ready='' mods=/usr/lib/apache2/modules
+  mkdir -p "$dir/php"
+  log=$dir/error.log
+  RUN_TAG=$RUN_ID-apache
+  write_php_ini "$dir/php/php.ini"
+  start_proxy apache
+  for attempt in 1 2 3; do
+    port=$(free_port)
+    cat >"$dir/apache2.conf" <<EOF
+ServerRoot "$dir"
+DefaultRuntimeDir "$dir"
+PidFile "$dir/apache2.pid"
+Mutex file:$dir default
+ErrorLog "$log"
+LogLevel warn
+Listen 127.0.0.1:$port
+ServerName 127.0.0.1
+User www-data
+Group www-data
+
+LoadModule mpm_prefork_module $mods/mod_mpm_prefork.so
+LoadModule authz_core_module $mods/mod_authz_core.so
+LoadModule env_module $mods/mod_env.so
+LoadModule php_module $mods/libphp8.2.so
+
+StartServers $WORKERS
+MinSpareServers 1
+MaxSpareServers $WORKERS
+ServerLimit $WORKERS
+MaxRequestWorkers $WORKERS
+MaxConnectionsPerChild 0
+KeepAlive Off
+Timeout 60
+
+PHPIniDir "$dir/php"
+DocumentRoot "$DOCROOT"
+<Directory />
+  Require all denied
+</Directory>
+<Directory "$DOCROOT">
+  Require all granted
+</Directory>
+<FilesMatch "\.php\$">
+  SetHandler application/x-httpd-php
+</FilesMatch>
+$(app_env 'SetEnv %s "%s"')
+EOF
+    chmod 600 "$dir/apache2.conf"
+    PHP_INI_SCAN_DIR='' setsid apache2 -f "$dir/apache2.conf" -DFOREGROUND \
+      </dev/null >"$dir/stdout.log" 2>&1 &
+    pid=$!
+    STARTED_PIDS+=("$pid")
+    local i
+    for ((i = 0; i < 100; i++)); do
+      if curl -fsS --max-time 2 -o /dev/null "http://127.0.0.1:$port/ready.txt" 2>/dev/null; then ready=1; break; fi
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    [[ -n $ready ]] && break
+    say "Apache did not start on port $port (attempt $attempt)"
+    show_log "$log"; show_log "$dir/stdout.log"
+    stop_group "$pid" TERM 5 || kill_group "$pid"
+  done
+  [[ -n $ready ]] || { check 1 "apache: started"; return 1; }
+  [[ $(cat "$dir/apache2.pid" 2>/dev/null) == "$pid" ]] || say "note: PidFile says $(cat "$dir/apache2.pid" 2>/dev/null), started $pid"
+  sleep 0.5 # StartServers children are forked one by one
+  say "Apache (prefork, mod_php) parent $pid on 127.0.0.1:$port, children: $(pgrep -P "$pid" | tr '\n' ' ')(S3 through proxy :$PROXY_PORT)"
+
+  local rc=0 failed_before=$FAILED
+  run_driver apache-mod_php http "127.0.0.1:$port" "$pid" no || rc=$?
+
+  local r
+  check_leftovers apache-mod_php apache2handler
+  grep -E "$CRASH_PATTERN" "$log" "$dir/stdout.log" && r=1 || r=0
+  check $r "apache: no crash or panic in the logs"
+  stop_group "$pid" TERM 15 && r=0 || r=1
+  check $r "apache: stops within 15 s of SIGTERM"
+  kill_group "$pid"
+  stop_group "$PROXY_PID" TERM 5 || kill_group "$PROXY_PID"
+  if ((rc != 0 || FAILED > failed_before)); then
+    show_log "$log"; show_log "$dir/stdout.log"; rc=1
+  fi
+  return "$rc"
+}
+
+# ---------------------------------------------------------------- main
+
+START=$SECONDS
+say "extension $EXT"
+say "S3 $S3_TEST_ENDPOINT bucket $S3_TEST_BUCKET, prefix servers/<sapi>/$RUN_ID-<server>/"
+if [[ -z $ONLY || $ONLY == fpm ]]; then
+  echo; echo "=== php-fpm (pm = static, $WORKERS workers)"
+  run_fpm plain || true
+  echo; echo "=== php-fpm, the master using the backend before it forks (opcache.preload)"
+  run_fpm preload || true
+fi
+if [[ -z $ONLY || $ONLY == apache ]]; then
+  echo; echo "=== Apache 2.4 + mod_php (prefork, $WORKERS children)"
+  run_apache || true
+fi
+echo
+say "done in $((SECONDS - START)) s"
+echo "$PASSED passed, $FAILED failed"
+((FAILED == 0 && PASSED > 0))
