@@ -5,7 +5,9 @@
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
-export PATH="$PATH:$HOME/.cargo/bin"
+# rustup's cargo, only if none is on PATH: a changed PATH makes ext-php-rs
+# rerun bindgen and rebuild the crate.
+command -v cargo >/dev/null || export PATH="$PATH:$HOME/.cargo/bin"
 # Tests and the demo never consult EC2 instance metadata for credentials.
 export AWS_EC2_METADATA_DISABLED=true
 EXTENSION="$ROOT/target/debug/libs3_attachments.so"
