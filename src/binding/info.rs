@@ -10,5 +10,6 @@ pub extern "C" fn module_info(_module: *mut ModuleEntry) {
     info_table_row!("aws-sdk-s3 version", env!("S3A_AWS_SDK_S3_VERSION"));
     info_table_row!("ext-php-rs version", env!("S3A_EXT_PHP_RS_VERSION"));
     info_table_row!("S3 clients in this process", crate::core::process::client_count().to_string());
+    info_table_row!("multipart aborts awaiting retry", crate::core::pending_aborts::count().to_string());
     info_table_end!();
 }

@@ -119,7 +119,9 @@ impl Backend {
     }
 
     pub fn create_upload(&self, key: &[u8], put: PutOptions) -> Result<Upload> {
-        Ok(Upload::new(self.clone(), self.object_key(key)?, put))
+        let object_key = self.object_key(key)?;
+        super::pending_aborts::retry();
+        Ok(Upload::new(self.clone(), object_key, put))
     }
 
     pub fn put_bytes(&self, key: &[u8], data: &[u8], put: PutOptions) -> Result<PutResult> {
@@ -140,6 +142,7 @@ impl Backend {
         if file.metadata().map_err(unreadable)?.is_dir() {
             return Err(unreadable(std::io::Error::other("it is a directory")));
         }
+        super::pending_aborts::retry();
         let mut upload = Upload::new(self.clone(), object_key.clone(), put);
         let mut block = vec![0u8; self.options.part_size.min(8 << 20) as usize];
         loop {

@@ -11,6 +11,7 @@ pub mod error;
 pub mod key;
 pub mod options;
 pub mod part_buffer;
+pub mod pending_aborts;
 pub mod process;
 pub mod range;
 pub mod s3_error;

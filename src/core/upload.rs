@@ -23,6 +23,7 @@ use super::checksum;
 use super::error::{Error, ErrorKind, Result};
 use super::options::{header_safe, ServerSideEncryption as Sse};
 use super::part_buffer::PartBuffer;
+use super::pending_aborts;
 use super::process;
 use super::s3_error::{from_sdk, Site};
 use super::value::{expect_map, expect_string, OptionValue};
@@ -393,15 +394,9 @@ impl Upload {
         mp.in_flight.abort_all();
         let handle = process::handle()?;
         while handle.block_on(mp.in_flight.join_next()).is_some() {}
-        let client = self.backend.client()?;
-        let request = client
-            .s3
-            .abort_multipart_upload()
-            .bucket(&self.backend.options().bucket)
-            .key(&self.key)
-            .upload_id(&mp.upload_id);
-        process::block_on(request.send())?.map_err(|e| from_sdk(&self.site("abortMultipartUpload"), e))?;
-        Ok(())
+        pending_aborts::abort_upload(&self.backend, &self.key, &mp.upload_id).inspect_err(|_| {
+            pending_aborts::remember(&self.backend, &self.key, &mp.upload_id);
+        })
     }
 
     fn abort_quietly(&mut self) {
