@@ -144,7 +144,8 @@ impl Backend {
         }
         super::pending_aborts::retry();
         let mut upload = Upload::new(self.clone(), object_key.clone(), put);
-        let mut block = vec![0u8; self.options.part_size.min(8 << 20) as usize];
+        // 1 MiB reads: large enough for the disk, small next to the parts.
+        let mut block = vec![0u8; 1 << 20];
         loop {
             let n = match file.read(&mut block) {
                 Ok(0) => break,

@@ -32,6 +32,9 @@ final class ServerRestartTest extends S3TestCase
         $this->assertSame(1, open_multipart_uploads($b->objectKey($key)));
 
         self::server('stop');
+        exec(escapeshellarg(dirname(__DIR__, 2) . '/scripts/s3-server.sh') . ' status 2>&1', $out, $running);
+        $this->assertNotSame(0, $running, 'the server must be down now; this test needs a server started by '
+            . 'scripts/s3-server.sh from this checkout (scripts/test does that): ' . implode(' ', $out));
         try {
             try {
                 $upload->write(self::bytes(2 * self::PART));
