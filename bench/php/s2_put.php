@@ -1,0 +1,25 @@
+<?php
+// Scenario 2: 10 KiB putString, BENCH_SMALL_N times (default 1,000).
+// The objects stay for scenario 4 (head, delete).
+require __DIR__ . '/common.php';
+
+$n = bench_int('BENCH_SMALL_N', 1000);
+$warm = bench_int('BENCH_WARMUP', 20);
+$prefix = bench_prefix();
+$b = bench_backend();
+$data = bench_payload(SMALL_SIZE);
+$hwm0 = vm_hwm();
+
+for ($i = 0; $i < $warm; $i++) {
+    $b->putString("{$prefix}warm-$i", $data);
+}
+$samples = time_each(upto($n), function (int $i) use ($b, $prefix, $data) {
+    $r = $b->putString(sprintf('%ssmall-%05d', $prefix, $i), $data);
+    if ($r['size'] !== SMALL_SIZE) {
+        throw new RuntimeException('short put');
+    }
+});
+for ($i = 0; $i < $warm; $i++) {
+    $b->delete("{$prefix}warm-$i");
+}
+emit(['scenario' => 'put_10k'] + summarize($samples, SMALL_SIZE) + ['rss_growth_bytes' => vm_hwm() - $hwm0]);

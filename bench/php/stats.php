@@ -1,0 +1,28 @@
+<?php
+// Statistics shared by the scenario scripts and report.php: the same
+// definitions as the Rust floor (bench/floor/src/main.rs).
+
+declare(strict_types=1);
+
+/// Latencies (microseconds) to median, p90, mean and throughput; the same
+/// definitions as the Rust floor.
+function summarize(array $samples, int $bytesPerOp = 0): array
+{
+    sort($samples);
+    $n = count($samples);
+    $median = $n % 2 ? $samples[intdiv($n, 2)] : ($samples[$n / 2 - 1] + $samples[$n / 2]) / 2;
+    $p90 = $samples[max(1, (int) ceil($n * 0.9)) - 1];
+    $total = array_sum($samples);
+    $ops = $n / ($total / 1e6);
+    return [
+        'n' => $n,
+        'median_us' => round($median, 3),
+        'p90_us' => round($p90, 3),
+        'mean_us' => round($total / $n, 3),
+        'ops_per_s' => round($ops, 1),
+        'mib_per_s' => round($ops * $bytesPerOp / 1048576, 2),
+        'bytes_per_op' => $bytesPerOp,
+        // The raw latencies too, so bench/run can merge rounds (see report.php).
+        'samples_us' => array_map(fn ($v) => round($v, 2), $samples),
+    ];
+}
