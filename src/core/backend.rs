@@ -14,7 +14,7 @@ use super::disposition::{content_disposition, validate_content_type, Disposition
 use super::download::ObjectReader;
 use super::error::{Error, ErrorKind, Result};
 use super::options::{BackendOptions, Endpoint};
-use super::process;
+use super::process::{self, ClientUse};
 use super::range::ByteRange;
 use super::s3_error::{from_sdk, Site};
 use super::sigv4::{self, SigningCredentials, Target};
@@ -107,7 +107,12 @@ impl Backend {
     }
 
     pub(crate) fn client(&self) -> Result<Arc<S3Client>> {
-        process::client_for(&self.options, &self.fingerprint)
+        process::client_for(&self.options, &self.fingerprint, ClientUse::Requests)
+    }
+
+    /// The client multipart parts are sent with, on the parts runtime.
+    pub(crate) fn part_client(&self) -> Result<Arc<S3Client>> {
+        process::client_for(&self.options, &self.fingerprint, ClientUse::Parts)
     }
 
     pub fn object_key(&self, key: &[u8]) -> Result<String> {

@@ -1,12 +1,34 @@
-//! What lives per process: one tokio runtime and one S3 client per distinct
-//! configuration, both created on first use and keyed by the process id.
+//! What lives per process: the tokio runtimes and one S3 client per distinct
+//! configuration and runtime, all created on first use and keyed by the
+//! process id.
+//!
+//! Two runtimes, because requests and multipart parts want opposite things:
+//!
+//! - Requests (GET, HEAD, PUT, DELETE, and the start, completion and abort
+//!   of a multipart upload) run on a current-thread runtime driven by the
+//!   PHP thread inside each call. With worker threads, hyper's connection
+//!   task runs on a worker and hands a response body over one chunk at a
+//!   time (it reads no further until that chunk is taken), so each chunk of
+//!   a download cost two cross-thread wake-ups in series: ~18,000 context
+//!   switches per GiB against curl's ~2,000, and 10-25% of download
+//!   throughput on a 2-core machine (bench/README.md). Driven by the PHP
+//!   thread, the socket is read by the thread that consumes it, as curl
+//!   does, and an idle php-fpm worker carries no runtime thread.
+//! - Parts of a multipart upload go up on a small multi-thread runtime,
+//!   started by the process's first multipart upload, with its own clients
+//!   (so its connections live on its threads). Parts keep moving while PHP
+//!   produces the next bytes, however long it takes: driven only inside
+//!   calls, a part would stall between two `write()`s, and a producer
+//!   slower than `operation_timeout` (or than the store's idle timeout)
+//!   would fail an upload the store was happy to take.
 //!
 //! php-fpm and Apache's mod_php fork their workers after the extension is
-//! loaded. A runtime created before a fork has no worker threads in the
-//! child (fork copies only the calling thread), so its first `block_on`
-//! would hang forever. So nothing is created at module start, and when the
-//! pid changes the inherited runtime and clients are leaked, not dropped:
-//! dropping would wait for threads that do not exist in this process.
+//! loaded. A child must not drive its parent's runtimes: it would share the
+//! parent's epoll instances and connections, and the worker threads do not
+//! exist in the child (fork copies only the calling thread). So nothing is
+//! created at module start, and when the pid changes the inherited runtimes
+//! and clients are leaked, not dropped: dropping would wait for threads
+//! that do not exist in this process.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -21,16 +43,17 @@ use super::options::BackendOptions;
 
 struct ProcessState {
     pid: u32,
-    runtime: Runtime,
+    requests: Arc<Runtime>,
+    parts: Option<Runtime>,
     clients: HashMap<String, Arc<S3Client>>,
+    part_clients: HashMap<String, Arc<S3Client>>,
 }
 
 static PROCESS: Lazy<Mutex<Option<ProcessState>>> = Lazy::new(|| Mutex::new(None));
 
-/// Two worker threads: parts upload in parallel and response bodies keep
-/// flowing while PHP is busy between calls, yet an idle php-fpm worker
-/// carries only two parked threads.
-const WORKER_THREADS: usize = 2;
+/// Worker threads of the parts runtime: parts go up in parallel while the
+/// PHP thread cuts and checksums the next ones.
+const PART_WORKER_THREADS: usize = 2;
 
 fn with_state<T>(f: impl FnOnce(&mut ProcessState) -> T) -> Result<T> {
     let mut guard = PROCESS.lock().unwrap_or_else(|p| p.into_inner());
@@ -40,60 +63,115 @@ fn with_state<T>(f: impl FnOnce(&mut ProcessState) -> T) -> Result<T> {
         std::mem::forget(guard.take());
     }
     if guard.is_none() {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(WORKER_THREADS)
+        let requests = tokio::runtime::Builder::new_current_thread()
             .thread_name("s3-attachments")
             .enable_all()
             .build()
-            .map_err(|e| Error::new(ErrorKind::Service, "start", format!("cannot start the I/O runtime: {e}")))?;
-        *guard = Some(ProcessState { pid, runtime, clients: HashMap::new() });
+            .map_err(cannot_start)?;
+        *guard = Some(ProcessState {
+            pid,
+            requests: Arc::new(requests),
+            parts: None,
+            clients: HashMap::new(),
+            part_clients: HashMap::new(),
+        });
     }
     Ok(f(guard.as_mut().expect("state was just set")))
 }
 
-/// This process's runtime handle.
-pub fn handle() -> Result<Handle> {
-    with_state(|s| s.runtime.handle().clone())
+fn cannot_start(e: std::io::Error) -> Error {
+    Error::new(ErrorKind::Service, "start", format!("cannot start the I/O runtime: {e}"))
 }
 
-/// Runs a future to completion on this process's runtime, from the PHP
-/// thread. All PHP interaction stays on the calling thread, between calls.
+/// Runs a future to completion on this process's request runtime, from the
+/// PHP thread. All PHP interaction stays on the calling thread, between calls.
 pub fn block_on<F: Future>(future: F) -> Result<F::Output> {
-    Ok(handle()?.block_on(future))
+    // Runtime::block_on, not Handle::block_on: only the former drives the
+    // I/O and timers of a current-thread runtime.
+    let runtime = with_state(|s| s.requests.clone())?;
+    Ok(runtime.block_on(future))
 }
 
-/// The client for these options, built once per process and configuration
-/// so a php-fpm worker reuses connections and credentials across requests.
-pub fn client_for(options: &BackendOptions, fingerprint: &str) -> Result<Arc<S3Client>> {
-    if let Some(client) = with_state(|s| s.clients.get(fingerprint).cloned())? {
+/// The handle of the runtime multipart parts are spawned on, started on
+/// first use.
+pub fn parts_handle() -> Result<Handle> {
+    with_state(|s| {
+        if s.parts.is_none() {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(PART_WORKER_THREADS)
+                .thread_name("s3-attachments-parts")
+                .enable_all()
+                .build()
+                .map_err(cannot_start)?;
+            s.parts = Some(runtime);
+        }
+        Ok(s.parts.as_ref().expect("parts runtime was just set").handle().clone())
+    })?
+}
+
+/// Which runtime a client's connections will live on.
+#[derive(Clone, Copy)]
+pub enum ClientUse {
+    Requests,
+    Parts,
+}
+
+/// The client for these options, built once per process, configuration and
+/// use, so a php-fpm worker reuses connections and credentials across
+/// requests.
+pub fn client_for(options: &BackendOptions, fingerprint: &str, usage: ClientUse) -> Result<Arc<S3Client>> {
+    let cached = with_state(|s| clients_of(s, usage).get(fingerprint).cloned())?;
+    if let Some(client) = cached {
         return Ok(client);
     }
     // Built outside the lock: loading the AWS config may read files or wait
-    // on a credential endpoint.
-    let client = Arc::new(block_on(S3Client::build(options))??);
+    // on a credential endpoint. Built on the runtime that will use it, so
+    // anything it spawns lives there.
+    let client = Arc::new(match usage {
+        ClientUse::Requests => block_on(S3Client::build(options))??,
+        ClientUse::Parts => parts_handle()?.block_on(S3Client::build(options))?,
+    });
     with_state(|s| {
-        if s.clients.len() >= MAX_CLIENTS && !s.clients.contains_key(fingerprint) {
+        let clients = clients_of(s, usage);
+        if clients.len() >= MAX_CLIENTS && !clients.contains_key(fingerprint) {
             // An application that builds a new configuration per request
             // would otherwise keep every client and its idle connections.
-            let evict = s.clients.keys().next().cloned();
+            let evict = clients.keys().next().cloned();
             if let Some(evict) = evict {
-                s.clients.remove(&evict);
+                clients.remove(&evict);
             }
         }
-        s.clients.entry(fingerprint.to_owned()).or_insert(client).clone()
+        clients.entry(fingerprint.to_owned()).or_insert(client).clone()
     })
 }
 
-/// Distinct configurations a process keeps clients for; past this the
-/// oldest-inserted arbitrary one is dropped (its backends rebuild it on use).
+fn clients_of(state: &mut ProcessState, usage: ClientUse) -> &mut HashMap<String, Arc<S3Client>> {
+    match usage {
+        ClientUse::Requests => &mut state.clients,
+        ClientUse::Parts => &mut state.part_clients,
+    }
+}
+
+/// Distinct configurations a process keeps clients for, per use; past this
+/// an arbitrary one is dropped (its backends rebuild it on use).
 const MAX_CLIENTS: usize = 32;
 
-/// How many clients this process holds (for tests and `php --ri`), without
-/// starting anything: phpinfo() must not create the runtime.
-pub fn client_count() -> usize {
+/// What `php --ri` shows about this process, read without starting
+/// anything: phpinfo() must not create a runtime.
+pub struct ProcessReport {
+    /// Distinct configurations with a client (the parts runtime's clients
+    /// are the same configurations, so they are not counted again).
+    pub clients: usize,
+    pub requests_runtime: bool,
+    pub parts_runtime: bool,
+}
+
+pub fn report() -> ProcessReport {
     let guard = PROCESS.lock().unwrap_or_else(|p| p.into_inner());
     match guard.as_ref() {
-        Some(state) if state.pid == std::process::id() => state.clients.len(),
-        _ => 0,
+        Some(s) if s.pid == std::process::id() => {
+            ProcessReport { clients: s.clients.len(), requests_runtime: true, parts_runtime: s.parts.is_some() }
+        }
+        _ => ProcessReport { clients: 0, requests_runtime: false, parts_runtime: false },
     }
 }

@@ -260,13 +260,13 @@ impl Upload {
         let max_in_flight = self.backend.options().max_concurrency;
         let part_crc = checksum::crc32c(&part);
         self.crc = checksum::crc32c_combine(self.crc, part_crc, part.len() as u64);
-        let client = self.backend.client()?;
-        let handle = process::handle()?;
+        let client = self.backend.part_client()?;
+        let handle = process::parts_handle()?;
         let bucket = self.backend.options().bucket.clone();
         let key = self.key.clone();
         let mp = self.multipart.as_mut().expect("multipart was started");
         while mp.in_flight.len() >= max_in_flight {
-            let joined = handle.block_on(mp.in_flight.join_next()).expect("in_flight is not empty");
+            let joined = process::block_on(mp.in_flight.join_next())?.expect("in_flight is not empty");
             mp.done.push(joined.map_err(task_failed)??);
         }
         let number = mp.next_part;
@@ -330,9 +330,8 @@ impl Upload {
         for part in self.parts.drain_parts() {
             self.send_part(part)?;
         }
-        let handle = process::handle()?;
         let mp = self.multipart.as_mut().expect("multipart was started");
-        while let Some(joined) = handle.block_on(mp.in_flight.join_next()) {
+        while let Some(joined) = process::block_on(mp.in_flight.join_next())? {
             mp.done.push(joined.map_err(task_failed)??);
         }
         mp.done.sort_by_key(|p| p.part_number());
@@ -392,8 +391,7 @@ impl Upload {
         self.parts.clear();
         let Some(mut mp) = self.multipart.take() else { return Ok(()) };
         mp.in_flight.abort_all();
-        let handle = process::handle()?;
-        while handle.block_on(mp.in_flight.join_next()).is_some() {}
+        while process::block_on(mp.in_flight.join_next())?.is_some() {}
         pending_aborts::abort_upload(&self.backend, &self.key, &mp.upload_id).inspect_err(|_| {
             pending_aborts::remember(&self.backend, &self.key, &mp.upload_id);
         })

@@ -84,6 +84,23 @@ final class MultipartTest extends S3TestCase
         $this->assertSame(md5($data), md5($b->read($key)));
     }
 
+    public function test_parts_keep_going_while_php_is_slow_to_write_the_next_bytes(): void
+    {
+        // Parts go up in the background: a producer pausing between writes
+        // for longer than operation_timeout, with a part in flight, must
+        // not time that part out.
+        $b = self::backend(['part_size' => self::PART, 'multipart_threshold' => self::PART, 'operation_timeout' => 1]);
+        $data = self::bytes(2 * self::PART + 77);
+        $key = $this->key();
+        $upload = $b->createUpload($key);
+        foreach (str_split($data, self::PART + 1) as $block) {
+            $upload->write($block);
+            usleep(1_500_000);
+        }
+        $this->assertSame(strlen($data), $upload->finish()['size']);
+        $this->assertSame(md5($data), md5($b->read($key)));
+    }
+
     public function test_abort_leaves_no_object(): void
     {
         $b = self::multipartBackend();

@@ -55,17 +55,39 @@ final class ProcessTest extends S3TestCase
 
     public function test_nothing_starts_before_the_first_request(): void
     {
-        // Threads of a fresh process after loading the extension, building a
-        // backend, presigning nothing and printing phpinfo(): still one.
+        // A fresh process after loading the extension, building a backend,
+        // presigning nothing and printing phpinfo(): one thread, no runtime.
+        // After a request: the request runtime, driven by the PHP thread (at
+        // most a blocking-pool thread besides, for a DNS lookup), and still
+        // no parts runtime: only a multipart upload starts that one.
+        $state = 'ob_start(); phpinfo(INFO_MODULES); $i = ob_get_clean();'
+            . 'preg_match("/request runtime in this process => (.*)/", $i, $r);'
+            . 'preg_match("/multipart parts runtime in this process => (.*)/", $i, $p);'
+            . 'echo $r[1] ?? "?", ",", $p[1] ?? "?", "|", implode("", preg_grep("/^Threads:/", file("/proc/self/status")));';
         $script = '$b = new S3AttachmentBackend(["bucket" => "b", "endpoint" => "http://127.0.0.1:1"]);'
-            . 'ob_start(); phpinfo(INFO_MODULES); ob_end_clean();'
-            . 'echo implode("", preg_grep("/^Threads:/", file("/proc/self/status")));'
+            . $state
             . '$b->objectKey("k");'
             . 'try { $b->head("k"); } catch (S3AttachmentException $e) {}'
-            . 'echo implode("", preg_grep("/^Threads:/", file("/proc/self/status")));';
+            . $state;
         $out = shell_exec(escapeshellarg(PHP_BINARY) . ' -n -d extension=' . escapeshellarg((string) getenv('S3A_EXTENSION_PATH'))
             . ' -r ' . escapeshellarg($script));
-        $this->assertMatchesRegularExpression('/^Threads:\s+1\nThreads:\s+[3-9]\n$/', (string) $out,
-            'one thread until the first request, then the I/O workers');
+        $this->assertMatchesRegularExpression(
+            '/^not started,not started\|Threads:\s+1\nstarted,not started\|Threads:\s+[12]\n$/', (string) $out,
+            'nothing until the first request, then only the request runtime, on the PHP thread');
+    }
+
+    public function test_a_multipart_upload_starts_the_parts_runtime(): void
+    {
+        $script = '$b = new S3AttachmentBackend(' . var_export(self::options(['part_size' => 5 << 20, 'multipart_threshold' => 5 << 20]), true) . ');'
+            . '$b->putString("small-' . bin2hex(random_bytes(4)) . '", "x");'
+            . 'ob_start(); phpinfo(INFO_MODULES); $before = ob_get_clean();'
+            . '$k = "big-' . bin2hex(random_bytes(4)) . '"; $b->putString($k, str_repeat("y", (5 << 20) + 1)); $b->delete($k);'
+            . 'ob_start(); phpinfo(INFO_MODULES); $after = ob_get_clean();'
+            . 'foreach ([$before, $after] as $i) { preg_match("/multipart parts runtime in this process => (.*)/", $i, $m); echo $m[1] ?? "?", "|"; }'
+            . 'echo implode("", preg_grep("/^Threads:/", file("/proc/self/status")));';
+        $out = shell_exec(escapeshellarg(PHP_BINARY) . ' -n -d extension=' . escapeshellarg((string) getenv('S3A_EXTENSION_PATH'))
+            . ' -r ' . escapeshellarg($script) . ' 2>&1');
+        // Its two workers are threads of the process from then on.
+        $this->assertMatchesRegularExpression('/^not started\|started\|Threads:\s+[3-4]\n$/', (string) $out);
     }
 }
