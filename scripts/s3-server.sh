@@ -145,6 +145,11 @@ start() {
 
 stop() {
   local pid i
+  mkdir -p "$STATE"
+  # The start lock too: a `start` racing this stop would otherwise see the
+  # dying server answer and reuse it, or launch one whose pid file we remove.
+  exec 9>"$STATE/start.lock"
+  flock 9
   if ! pid=$(our_pid); then
     rm -f "$PIDFILE"
     say "no server started by this script is running"
