@@ -130,6 +130,19 @@ free_port() {
 }
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+wait_started() { # wait_started PID TRIES CMD...: polls CMD every 0.1 s while PID lives
+  local pid=$1 tries=$2 i
+  shift 2
+  for ((i = 0; i < tries; i++)); do
+    "$@" && return 0
+    kill -0 "$pid" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  return 1
+}
+
+fpm_ready() { grep -q 'ready to handle connections' "$1" 2>/dev/null && port_open "$2"; }
+
 start_proxy() { # start_proxy NAME: sets PROXY_PORT, PROXY_STATE, PROXY_PID
   PROXY_STATE=$TMP/$1-conns.json
   setsid python3 "$HERE/conn_counter.py" "$S3_HOST" "$S3_PORT" "$PROXY_STATE" \
@@ -298,13 +311,7 @@ EOF
       </dev/null >"$dir/fpm-stdout.log" 2>&1 &
     pid=$!
     STARTED_PIDS+=("$pid")
-    local i
-    for ((i = 0; i < 150; i++)); do
-      if grep -q 'ready to handle connections' "$log" 2>/dev/null && port_open "$port"; then ready=1; break; fi
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    [[ -n $ready ]] && break
+    wait_started "$pid" 150 fpm_ready "$log" "$port" && { ready=1; break; }
     say "$name did not start on port $port (attempt $attempt)"
     show_log "$log"; show_log "$dir/fpm-stdout.log"
     stop_group "$pid" TERM 5 || kill_group "$pid"
@@ -394,13 +401,7 @@ EOF
       </dev/null >"$dir/stdout.log" 2>&1 &
     pid=$!
     STARTED_PIDS+=("$pid")
-    local i
-    for ((i = 0; i < 100; i++)); do
-      if curl -fsS --max-time 2 -o /dev/null "http://127.0.0.1:$port/ready.txt" 2>/dev/null; then ready=1; break; fi
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    [[ -n $ready ]] && break
+    wait_started "$pid" 100 curl -fsS --max-time 2 -o /dev/null "http://127.0.0.1:$port/ready.txt" 2>/dev/null && { ready=1; break; }
     say "Apache did not start on port $port (attempt $attempt)"
     show_log "$log"; show_log "$dir/stdout.log"
     stop_group "$pid" TERM 5 || kill_group "$pid"
