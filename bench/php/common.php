@@ -89,15 +89,19 @@ function now_us(): float
     return hrtime(true) / 1000;
 }
 
-/// Runs a scenario's timed loop once per item; returns its latencies.
-function time_each(iterable $items, callable $op): array
+/// Runs a scenario's timed loop once per item; returns its latencies and,
+/// in `$cpu`, the CPU seconds (user + system, all threads) it took.
+function time_each(iterable $items, callable $op, ?float &$cpu = null): array
 {
     $samples = [];
+    $c0 = cpu_seconds();
     foreach ($items as $item) {
         $t = hrtime(true);
         $op($item);
         $samples[] = (hrtime(true) - $t) / 1000;
     }
+    $c1 = cpu_seconds();
+    $cpu = $c1[0] - $c0[0] + $c1[1] - $c0[1];
     return $samples;
 }
 
@@ -149,4 +153,21 @@ function cpu_seconds(): array
 function warm_up(S3AttachmentBackend $b): void
 {
     $b->head(bench_prefix() . 'warm-up-probe');
+}
+
+/// What the latency scenarios (2-4) start from: their count, their warm-up
+/// count, the run's key prefix and a backend.
+function latency_start(): array
+{
+    return [bench_int('BENCH_SMALL_N', 1000), bench_int('BENCH_WARMUP', 20), bench_prefix(), bench_backend()];
+}
+
+/// What the 1 GiB scenarios (5-8) start from: a warmed-up backend, VmHWM
+/// taken before its first request, and the CPU used so far.
+function big_transfer_start(): array
+{
+    $b = bench_backend();
+    $hwm0 = vm_hwm();
+    warm_up($b);
+    return [$b, $hwm0, cpu_seconds()];
 }

@@ -39,6 +39,11 @@ function merge_rounds(array $rounds): array
     $samples = array_merge(...array_column($rounds, 'samples_us'));
     $merged = summarize($samples, $rounds[0]['bytes_per_op'] ?? 0) + $rounds[0];
     $merged['rounds'] = count($rounds);
+    $cpu = array_column($rounds, 'cpu_us_per_op');
+    if (count($cpu) === count($rounds)) {
+        // Weighted by each round's count.
+        $merged['cpu_us_per_op'] = round(array_sum(array_map(fn ($r) => $r['cpu_us_per_op'] * $r['n'], $rounds)) / $merged['n'], 1);
+    }
     if (isset($rounds[0]['rss_growth_bytes'])) {
         $merged['rss_growth_bytes'] = max(array_column($rounds, 'rss_growth_bytes'));
     }
@@ -144,7 +149,7 @@ $row('1', 'presign GET + disposition + filename', [
     'n' => $p['n'], 'median_us' => $p['median_us'], 'p90_us' => $p['p90_us'],
     'throughput' => sprintf('%s/s', number_format($p['loop_ops_per_s'])),
     'ops_per_s' => $p['loop_ops_per_s'], 'ops_per_s_from_median' => round($rate),
-    'rss_growth_bytes' => $p['rss_growth_bytes'],
+    'rss_growth_bytes' => $p['rss_growth_bytes'], 'cpu_us_per_op' => $p['cpu_us_per_op'] ?? null,
     'target' => '≥ 30,000/s', 'ratio' => $p['median_us'] / $fp['median_us'], 'ratio_of' => 'Rust SDK presigner, time',
     'pass' => $rate >= 30000 && $p['loop_ops_per_s'] >= 30000,
 ]);
@@ -164,6 +169,7 @@ foreach ($small as [$id, $s, $name]) {
         'n' => $e['n'], 'median_us' => $e['median_us'], 'p90_us' => $e['p90_us'],
         'throughput' => $e['mib_per_s'] > 0 ? sprintf('%.1f MiB/s', $e['mib_per_s']) : sprintf('%s/s', number_format($e['ops_per_s'])),
         'ops_per_s' => $e['ops_per_s'], 'rss_growth_bytes' => $e['rss_growth_bytes'],
+        'cpu_us_per_op' => $e['cpu_us_per_op'] ?? null, 'floor_cpu_us_per_op' => $f['cpu_us_per_op'] ?? null,
         'target' => '≤ 1.25× floor', 'ratio' => $ratio, 'ratio_of' => 'Rust floor, time', 'pass' => $ratio <= 1.25,
     ]);
 }
@@ -213,7 +219,7 @@ foreach (['presign' => 'presign (SDK presigner)', 'put_10k' => 'PutObject 10 KiB
     $row('F', "floor: Rust aws-sdk-s3 $name", [
         'n' => $f['n'], 'median_us' => $f['median_us'], 'p90_us' => $f['p90_us'],
         'throughput' => $f['mib_per_s'] > 0 ? sprintf('%.1f MiB/s', $f['mib_per_s']) : sprintf('%s/s', number_format($f['ops_per_s'])),
-        'ops_per_s' => $f['ops_per_s'],
+        'ops_per_s' => $f['ops_per_s'], 'cpu_us_per_op' => $f['cpu_us_per_op'] ?? null,
     ]);
 }
 foreach (array_filter(['upload' => $curlUp, 'upload + x-amz-checksum-crc32c' => $curlUpCrc, 'download' => $curlDown]) as $what => $c) {
@@ -230,7 +236,7 @@ $lines = [];
 foreach ($rows as $r) {
     $pass = $r['pass'] === null ? '' : ($r['pass'] === 'n/a' ? 'n/a' : ($r['pass'] ? 'PASS' : 'FAIL'));
     $lines[] = [$r['id'], $r['scenario'], dur($r['median_us']), dur($r['p90_us']), $r['throughput'],
-        mib($r['rss_growth_bytes']), isset($r['cpu_s']) ? sprintf('%.2f s', $r['cpu_s']) : '', $r['target'], $r['ratio'] === null ? '' : sprintf('%.2f× (%s)', $r['ratio'], $r['ratio_of']), $pass];
+        mib($r['rss_growth_bytes']), isset($r['cpu_s']) ? sprintf('%.2f s', $r['cpu_s']) : (isset($r['cpu_us_per_op']) ? sprintf('%.0f µs/op', $r['cpu_us_per_op']) : ''), $r['target'], $r['ratio'] === null ? '' : sprintf('%.2f× (%s)', $r['ratio'], $r['ratio_of']), $pass];
 }
 $width = [];
 foreach (array_merge([$head], $lines) as $l) {

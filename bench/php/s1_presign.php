@@ -22,7 +22,7 @@ $keys = [];
 for ($i = 0; $i < $n; $i++) {
     $keys[] = "{$prefix}attachments/" . sprintf('%06d', $i) . '/report.pdf';
 }
-$samples = time_each($keys, fn ($k) => $b->presignGet($k, $opts));
+$samples = time_each($keys, fn ($k) => $b->presignGet($k, $opts), $cpu);
 
 // The same loop timed as a whole, without a clock read per call.
 $t = hrtime(true);
@@ -31,7 +31,7 @@ foreach ($keys as $k) {
 }
 $wall = (hrtime(true) - $t) / 1e9;
 
-emit(['scenario' => 'presign'] + summarize($samples) + [
+emit(['scenario' => 'presign'] + summarize($samples, 0, $cpu) + [
     'loop_ops_per_s' => round($n / $wall, 1),
     'loop_seconds' => $wall,
     'url_bytes' => strlen($url),

@@ -3,10 +3,7 @@
 // The objects stay for scenario 4 (head, delete).
 require __DIR__ . '/common.php';
 
-$n = bench_int('BENCH_SMALL_N', 1000);
-$warm = bench_int('BENCH_WARMUP', 20);
-$prefix = bench_prefix();
-$b = bench_backend();
+[$n, $warm, $prefix, $b] = latency_start();
 $data = bench_payload(SMALL_SIZE);
 $hwm0 = vm_hwm();
 
@@ -18,8 +15,8 @@ $samples = time_each(upto($n), function (int $i) use ($b, $prefix, $data) {
     if ($r['size'] !== SMALL_SIZE) {
         throw new RuntimeException('short put');
     }
-});
+}, $cpu);
 for ($i = 0; $i < $warm; $i++) {
     $b->delete("{$prefix}warm-$i");
 }
-emit(['scenario' => 'put_10k'] + summarize($samples, SMALL_SIZE) + ['rss_growth_bytes' => vm_hwm() - $hwm0]);
+emit(['scenario' => 'put_10k'] + summarize($samples, SMALL_SIZE, $cpu) + ['rss_growth_bytes' => vm_hwm() - $hwm0]);

@@ -3,10 +3,7 @@
 // varying offsets of a 1 MiB object (the same offsets as the Rust floor).
 require __DIR__ . '/common.php';
 
-$n = bench_int('BENCH_SMALL_N', 1000);
-$warm = bench_int('BENCH_WARMUP', 20);
-$prefix = bench_prefix();
-$b = bench_backend();
+[$n, $warm, $prefix, $b] = latency_start();
 $key = "{$prefix}range-src";
 $b->putString($key, bench_payload(RANGE_SRC_SIZE));
 $span = intdiv(RANGE_SRC_SIZE - RANGE_LEN, 4096);
@@ -20,6 +17,6 @@ $samples = time_each(upto($n), function (int $i) use ($b, $key, $span) {
     if (strlen($s) !== RANGE_LEN) {
         throw new RuntimeException('short read');
     }
-});
+}, $cpu);
 $b->delete($key);
-emit(['scenario' => 'read_128k'] + summarize($samples, RANGE_LEN) + ['rss_growth_bytes' => vm_hwm() - $hwm0]);
+emit(['scenario' => 'read_128k'] + summarize($samples, RANGE_LEN, $cpu) + ['rss_growth_bytes' => vm_hwm() - $hwm0]);

@@ -3,10 +3,7 @@
 // scenario 2 wrote (written here, untimed, when run on its own).
 require __DIR__ . '/common.php';
 
-$n = bench_int('BENCH_SMALL_N', 1000);
-$warm = bench_int('BENCH_WARMUP', 20);
-$prefix = bench_prefix();
-$b = bench_backend();
+[$n, $warm, $prefix, $b] = latency_start();
 $key = fn (int $i) => sprintf('%ssmall-%05d', $prefix, $i);
 $data = bench_payload(SMALL_SIZE);
 if ($b->head($key(0)) === null) {
@@ -27,14 +24,14 @@ $head = time_each(upto($n), function (int $i) use ($b, $key) {
     if ($info === null || $info['size'] !== SMALL_SIZE) {
         throw new RuntimeException('head: missing ' . $key($i));
     }
-});
+}, $cpuHead);
 for ($i = 0; $i < $warm; $i++) {
     $b->delete("{$prefix}warm-$i");
 }
-$delete = time_each(upto($n), fn (int $i) => $b->delete($key($i)));
+$delete = time_each(upto($n), fn (int $i) => $b->delete($key($i)), $cpuDelete);
 if ($b->head($key(0)) !== null) {
     throw new RuntimeException('delete: still there');
 }
 $growth = vm_hwm() - $hwm0;
-emit(['scenario' => 'head'] + summarize($head) + ['rss_growth_bytes' => $growth]);
-emit(['scenario' => 'delete'] + summarize($delete) + ['rss_growth_bytes' => $growth]);
+emit(['scenario' => 'head'] + summarize($head, 0, $cpuHead) + ['rss_growth_bytes' => $growth]);
+emit(['scenario' => 'delete'] + summarize($delete, 0, $cpuDelete) + ['rss_growth_bytes' => $growth]);

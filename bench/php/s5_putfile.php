@@ -6,10 +6,7 @@ require __DIR__ . '/common.php';
 $path = bench_env('BENCH_BIG_FILE');
 $key = bench_env('BENCH_BIG_KEY');
 $size = filesize($path);
-$b = bench_backend();
-$hwm0 = vm_hwm();
-warm_up($b);
-$cpu0 = cpu_seconds();
+[$b, $hwm0, $cpu0] = big_transfer_start();
 
 $t = hrtime(true);
 $r = $b->putFile($key, $path);

@@ -8,10 +8,7 @@ $path = bench_env('BENCH_BIG_FILE');
 $key = bench_env('BENCH_BIG_KEY');
 $block = bench_int('BENCH_WRITE_BLOCK', 128 * 1024);
 $size = filesize($path);
-$b = bench_backend();
-$hwm0 = vm_hwm();
-warm_up($b);
-$cpu0 = cpu_seconds();
+[$b, $hwm0, $cpu0] = big_transfer_start();
 
 $t = hrtime(true);
 $fh = fopen($path, 'rb');

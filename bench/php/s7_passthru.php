@@ -4,10 +4,7 @@
 require __DIR__ . '/common.php';
 
 $key = bench_env('BENCH_BIG_KEY');
-$b = bench_backend();
-$hwm0 = vm_hwm();
-warm_up($b);
-$cpu0 = cpu_seconds();
+[$b, $hwm0, $cpu0] = big_transfer_start();
 
 $seen = 0;
 $t = hrtime(true);

@@ -5,10 +5,7 @@ require __DIR__ . '/common.php';
 
 $key = bench_env('BENCH_BIG_KEY');
 $chunk = bench_int('BENCH_READ_CHUNK', 65536);
-$b = bench_backend();
-$hwm0 = vm_hwm();
-warm_up($b);
-$cpu0 = cpu_seconds();
+[$b, $hwm0, $cpu0] = big_transfer_start();
 
 $t = hrtime(true);
 $r = $b->openRead($key);

@@ -5,8 +5,9 @@
 declare(strict_types=1);
 
 /// Latencies (microseconds) to median, p90, mean and throughput; the same
-/// definitions as the Rust floor.
-function summarize(array $samples, int $bytesPerOp = 0): array
+/// definitions as the Rust floor. `$cpuSeconds`: the CPU the loop took
+/// (user + system, all threads), reported per operation.
+function summarize(array $samples, int $bytesPerOp = 0, ?float $cpuSeconds = null): array
 {
     sort($samples);
     $n = count($samples);
@@ -22,6 +23,7 @@ function summarize(array $samples, int $bytesPerOp = 0): array
         'ops_per_s' => round($ops, 1),
         'mib_per_s' => round($ops * $bytesPerOp / 1048576, 2),
         'bytes_per_op' => $bytesPerOp,
+        'cpu_us_per_op' => $cpuSeconds === null ? null : round($cpuSeconds * 1e6 / $n, 1),
         // The raw latencies too, so bench/run can merge rounds (see report.php).
         'samples_us' => array_map(fn ($v) => round($v, 2), $samples),
     ];

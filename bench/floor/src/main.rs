@@ -53,8 +53,20 @@ fn payload(len: usize) -> Vec<u8> {
     (0..len).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect()
 }
 
-/// Latencies in microseconds to the JSON the PHP scenarios print too.
-fn stats(name: &str, samples: &mut [f64], bytes_per_op: u64) -> String {
+/// CPU seconds (user + system, all threads) this process has used so far.
+fn cpu_seconds() -> f64 {
+    // SAFETY: getrusage only writes the struct it is given.
+    let mut r: libc::rusage = unsafe { std::mem::zeroed() };
+    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut r) } != 0 {
+        return 0.0;
+    }
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    secs(r.ru_utime) + secs(r.ru_stime)
+}
+
+/// Latencies in microseconds to the JSON the PHP scenarios print too;
+/// `cpu` is the CPU time the loop took.
+fn stats(name: &str, samples: &mut [f64], bytes_per_op: u64, cpu: f64) -> String {
     samples.sort_by(|a, b| a.partial_cmp(b).expect("no NaN"));
     let n = samples.len();
     let median = if n % 2 == 1 { samples[n / 2] } else { (samples[n / 2 - 1] + samples[n / 2]) / 2.0 };
@@ -64,9 +76,10 @@ fn stats(name: &str, samples: &mut [f64], bytes_per_op: u64) -> String {
     // The raw latencies too, so bench/run can merge rounds (see report.php).
     let raw: Vec<String> = samples.iter().map(|v| format!("{v:.2}")).collect();
     format!(
-        "\"{name}\":{{\"n\":{n},\"median_us\":{median:.3},\"p90_us\":{p90:.3},\"mean_us\":{:.3},\"ops_per_s\":{ops:.1},\"mib_per_s\":{:.2},\"bytes_per_op\":{bytes_per_op},\"samples_us\":[{}]}}",
+        "\"{name}\":{{\"n\":{n},\"median_us\":{median:.3},\"p90_us\":{p90:.3},\"mean_us\":{:.3},\"ops_per_s\":{ops:.1},\"mib_per_s\":{:.2},\"bytes_per_op\":{bytes_per_op},\"cpu_us_per_op\":{:.1},\"samples_us\":[{}]}}",
         total / n as f64,
         ops * bytes_per_op as f64 / 1048576.0,
+        cpu * 1e6 / n as f64,
         raw.join(",")
     )
 }
@@ -145,12 +158,13 @@ async fn main() {
         presign(i).await;
     }
     let mut samples = Vec::with_capacity(presign_n);
+    let cpu = cpu_seconds();
     for i in 0..presign_n {
         let t = Instant::now();
         std::hint::black_box(presign(i).await);
         samples.push(t.elapsed().as_secs_f64() * 1e6);
     }
-    out.push(stats("presign", &mut samples, 0));
+    out.push(stats("presign", &mut samples, 0, cpu_seconds() - cpu));
 
     // 2. 10 KiB PutObject; these objects feed head and delete below.
     let small = payload(SMALL_SIZE);
@@ -158,13 +172,14 @@ async fn main() {
         put(&client, &bucket, &format!("{prefix}warm-{i}"), &small).await;
     }
     let mut samples = Vec::with_capacity(small_n);
+    let cpu = cpu_seconds();
     for i in 0..small_n {
         let key = format!("{prefix}small-{i:05}");
         let t = Instant::now();
         put(&client, &bucket, &key, &small).await;
         samples.push(t.elapsed().as_secs_f64() * 1e6);
     }
-    out.push(stats("put_10k", &mut samples, SMALL_SIZE as u64));
+    out.push(stats("put_10k", &mut samples, SMALL_SIZE as u64, cpu_seconds() - cpu));
 
     // 3. 128 KiB ranged GET at varying offsets of a 1 MiB object.
     let src_key = format!("{prefix}range-src");
@@ -174,13 +189,14 @@ async fn main() {
         ranged_get(&client, &bucket, &src_key, (i as u64 % span) * 4096).await;
     }
     let mut samples = Vec::with_capacity(small_n);
+    let cpu = cpu_seconds();
     for i in 0..small_n {
         let offset = ((i as u64 * 7) % span) * 4096;
         let t = Instant::now();
         std::hint::black_box(ranged_get(&client, &bucket, &src_key, offset).await);
         samples.push(t.elapsed().as_secs_f64() * 1e6);
     }
-    out.push(stats("read_128k", &mut samples, RANGE_LEN));
+    out.push(stats("read_128k", &mut samples, RANGE_LEN, cpu_seconds() - cpu));
 
     // 4. HEAD then DELETE each object written in 2.
     let head = |key: String| {
@@ -194,6 +210,7 @@ async fn main() {
         head(format!("{prefix}warm-{i}")).await;
     }
     let mut samples = Vec::with_capacity(small_n);
+    let cpu = cpu_seconds();
     for i in 0..small_n {
         let key = format!("{prefix}small-{i:05}");
         let t = Instant::now();
@@ -201,7 +218,7 @@ async fn main() {
         samples.push(t.elapsed().as_secs_f64() * 1e6);
         assert_eq!(info.content_length(), Some(SMALL_SIZE as i64));
     }
-    out.push(stats("head", &mut samples, 0));
+    out.push(stats("head", &mut samples, 0, cpu_seconds() - cpu));
 
     let delete = |key: String| {
         let client = &client;
@@ -212,13 +229,14 @@ async fn main() {
         delete(format!("{prefix}warm-{i}")).await;
     }
     let mut samples = Vec::with_capacity(small_n);
+    let cpu = cpu_seconds();
     for i in 0..small_n {
         let key = format!("{prefix}small-{i:05}");
         let t = Instant::now();
         delete(key).await;
         samples.push(t.elapsed().as_secs_f64() * 1e6);
     }
-    out.push(stats("delete", &mut samples, 0));
+    out.push(stats("delete", &mut samples, 0, cpu_seconds() - cpu));
     delete(src_key).await;
 
     println!("{{\"program\":\"rust-floor\",{}}}", out.join(","));
