@@ -38,7 +38,7 @@ if (!function_exists('s3a_body')) {
             'path_style' => true,
             'access_key_id' => $env('S3_TEST_ACCESS_KEY'),
             'secret_access_key' => $env('S3_TEST_SECRET_KEY'),
-            // 6 MiB objects go multipart (parts in flight on the runtime's threads).
+            // 6 MiB objects go multipart (parts in flight on the parts runtime's threads).
             'multipart_threshold' => 5 * 1024 * 1024,
             'part_size' => 5 * 1024 * 1024,
             'operation_timeout' => 30,
