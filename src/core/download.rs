@@ -70,7 +70,7 @@ impl ObjectReader {
         let Some(body) = self.body.as_mut() else { return Ok(None) };
         let timeout = self.timeout;
         // Created inside the runtime: tokio timers need its context.
-        let next = process::block_on(async move { tokio::time::timeout(timeout, body.next()).await })?;
+        let next = process::block_on_stream(async move { tokio::time::timeout(timeout, body.next()).await })?;
         match next {
             Ok(Some(Ok(chunk))) => Ok(Some(chunk)),
             Ok(None) => {

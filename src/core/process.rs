@@ -83,13 +83,39 @@ fn cannot_start(e: std::io::Error) -> Error {
     Error::new(ErrorKind::Service, "start", format!("cannot start the I/O runtime: {e}"))
 }
 
-/// Runs a future to completion on this process's request runtime, from the
-/// PHP thread. All PHP interaction stays on the calling thread, between calls.
+/// Runs a request to completion on this process's request runtime, from
+/// the PHP thread. All PHP interaction stays on the calling thread, between
+/// calls.
 pub fn block_on<F: Future>(future: F) -> Result<F::Output> {
+    block_on_stream(async {
+        settle_connections().await;
+        let output = future.await;
+        settle_connections().await;
+        output
+    })
+}
+
+/// Runs a future that continues a response already under way (the next
+/// chunk of a body) to completion: the same, without settling connections,
+/// which would cost a few system calls per chunk.
+pub fn block_on_stream<F: Future>(future: F) -> Result<F::Output> {
     // Runtime::block_on, not Handle::block_on: only the former drives the
     // I/O and timers of a current-thread runtime.
     let runtime = with_state(|s| s.requests.clone())?;
     Ok(runtime.block_on(future))
+}
+
+/// Nothing runs on this runtime between calls, so a pooled connection the
+/// store closed meanwhile (keep-alive timeout, restart) would still look
+/// open, and a request sent on it would fail with "connection reset". Two
+/// yields let the runtime poll its sockets and then run the connection
+/// tasks that have news: before a request, those see the close and leave
+/// the pool before the request picks a connection; after one, the
+/// connection's task runs once more and starts watching its socket, so a
+/// later close wakes it. A few microseconds.
+async fn settle_connections() {
+    tokio::task::yield_now().await;
+    tokio::task::yield_now().await;
 }
 
 /// The handle of the runtime multipart parts are spawned on, started on

@@ -106,6 +106,41 @@ final class FaultsTest extends S3TestCase
         $this->assertSame(md5($data), md5(self::backend()->read($key)));
     }
 
+    public function test_a_connection_the_store_closed_while_idle_is_not_reused(): void
+    {
+        // The proxy resets every connection right after its response, as a
+        // store's keep-alive timeout does while the process is between
+        // calls. With one attempt per request, no retry can hide a request
+        // sent on the dead connection.
+        $proxy = new FaultProxy('--reset-after-response', '--faults', '1000');
+        $b = self::through($proxy, ['max_attempts' => 1]);
+        $key = $this->key();
+        $data = self::bytes(300_000);
+        $steps = [
+            'put' => fn () => $b->putString($key, $data)['size'],
+            'head' => fn () => $b->head($key)['size'],
+            'range read' => fn () => strlen($b->read($key, 1000, 5000)),
+            'streamed read' => function () use ($b, $key) {
+                $reader = $b->openRead($key);
+                $n = 0;
+                while (($s = $reader->read(8192)) !== '') {
+                    $n += strlen($s);
+                }
+                return $n;
+            },
+            'read after a stream' => fn () => strlen($b->read($key)),
+            'delete' => fn () => $b->delete($key) ? 1 : 0,
+        ];
+        $done = [];
+        foreach ($steps as $name => $step) {
+            usleep(50_000); // the reset reaches the client while it is idle
+            $done[$name] = $step();
+        }
+        $this->assertSame(['put' => 300_000, 'head' => 300_000, 'range read' => 5000, 'streamed read' => 300_000,
+            'read after a stream' => 300_000, 'delete' => 1], $done);
+        $this->assertGreaterThanOrEqual(5, $proxy->stop()['faults'], 'the connections were reset');
+    }
+
     /** @dataProvider transientStatuses */
     public function test_transient_server_errors_are_retried_with_backoff(int $status): void
     {
