@@ -10,6 +10,7 @@ use std::time::Duration;
 use once_cell::sync::Lazy;
 
 use super::backend::Backend;
+use super::client::S3Client;
 use super::error::Result;
 use super::process;
 use super::s3_error::{from_sdk, Site};
@@ -31,9 +32,12 @@ const MAX_PENDING: usize = 1000;
 /// as aborted.
 pub(crate) fn abort_upload(backend: &Backend, key: &str, upload_id: &str) -> Result<()> {
     let client = backend.client()?;
-    let bucket = &backend.options().bucket;
-    let request = client.s3.abort_multipart_upload().bucket(bucket).key(key).upload_id(upload_id);
-    match process::block_on(request.send())? {
+    process::block_on(abort(&client, &backend.options().bucket, key, upload_id))?
+}
+
+/// The same, from inside the runtime.
+pub(crate) async fn abort(client: &S3Client, bucket: &str, key: &str, upload_id: &str) -> Result<()> {
+    match client.s3.abort_multipart_upload().bucket(bucket).key(key).upload_id(upload_id).send().await {
         Ok(_) => Ok(()),
         Err(e) => {
             let err = from_sdk(&Site { operation: "abortMultipartUpload", bucket, key: Some(key) }, e);

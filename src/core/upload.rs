@@ -248,7 +248,7 @@ impl Upload {
                 let ours = upload.key() == Some(self.key.as_str())
                     && upload.initiated().and_then(|t| SystemTime::try_from(*t).ok()).is_some_and(|t| t >= since);
                 if let (true, Some(id)) = (ours, upload.upload_id()) {
-                    let _ = client.s3.abort_multipart_upload().bucket(bucket).key(&self.key).upload_id(id).send().await;
+                    let _ = pending_aborts::abort(&client, bucket, &self.key, id).await;
                 }
             }
             Some(())
