@@ -12,6 +12,7 @@
 //! S3_TEST_SECRET_KEY; BENCH_PREFIX (key prefix, required), BENCH_PRESIGN_N,
 //! BENCH_SMALL_N, BENCH_WARMUP. Prints one JSON object on stdout.
 
+use std::future::Future;
 use std::time::{Duration, Instant};
 
 use aws_config::BehaviorVersion;
@@ -62,6 +63,21 @@ fn cpu_seconds() -> f64 {
     }
     let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
     secs(r.ru_utime) + secs(r.ru_stime)
+}
+
+/// Calls `op` once per index and times each returned future (building it,
+/// `op(i)` itself, is not timed): the latencies in microseconds, and the CPU
+/// seconds the whole loop took, for `stats`.
+async fn time_each<Fut: Future>(n: usize, mut op: impl FnMut(usize) -> Fut) -> (Vec<f64>, f64) {
+    let mut samples = Vec::with_capacity(n);
+    let cpu = cpu_seconds();
+    for i in 0..n {
+        let request = op(i);
+        let t = Instant::now();
+        std::hint::black_box(request.await);
+        samples.push(t.elapsed().as_secs_f64() * 1e6);
+    }
+    (samples, cpu_seconds() - cpu)
 }
 
 /// Latencies in microseconds to the JSON the PHP scenarios print too;
@@ -157,29 +173,23 @@ async fn main() {
     for i in 0..warmup * 10 {
         presign(i).await;
     }
-    let mut samples = Vec::with_capacity(presign_n);
-    let cpu = cpu_seconds();
-    for i in 0..presign_n {
-        let t = Instant::now();
-        std::hint::black_box(presign(i).await);
-        samples.push(t.elapsed().as_secs_f64() * 1e6);
-    }
-    out.push(stats("presign", &mut samples, 0, cpu_seconds() - cpu));
+    // The key is formatted inside the timed future: it is part of presigning.
+    let (mut samples, cpu) = time_each(presign_n, |i| async move { presign(i).await }).await;
+    out.push(stats("presign", &mut samples, 0, cpu));
 
     // 2. 10 KiB PutObject; these objects feed head and delete below.
     let small = payload(SMALL_SIZE);
     for i in 0..warmup {
         put(&client, &bucket, &format!("{prefix}warm-{i}"), &small).await;
     }
-    let mut samples = Vec::with_capacity(small_n);
-    let cpu = cpu_seconds();
-    for i in 0..small_n {
-        let key = format!("{prefix}small-{i:05}");
-        let t = Instant::now();
-        put(&client, &bucket, &key, &small).await;
-        samples.push(t.elapsed().as_secs_f64() * 1e6);
-    }
-    out.push(stats("put_10k", &mut samples, SMALL_SIZE as u64, cpu_seconds() - cpu));
+    let small_key = |i: usize| format!("{prefix}small-{i:05}");
+    let (mut samples, cpu) = time_each(small_n, |i| {
+        let key = small_key(i);
+        let (client, bucket, small) = (&client, &bucket, &small);
+        async move { put(client, bucket, &key, small).await }
+    })
+    .await;
+    out.push(stats("put_10k", &mut samples, SMALL_SIZE as u64, cpu));
 
     // 3. 128 KiB ranged GET at varying offsets of a 1 MiB object.
     let src_key = format!("{prefix}range-src");
@@ -188,37 +198,25 @@ async fn main() {
     for i in 0..warmup {
         ranged_get(&client, &bucket, &src_key, (i as u64 % span) * 4096).await;
     }
-    let mut samples = Vec::with_capacity(small_n);
-    let cpu = cpu_seconds();
-    for i in 0..small_n {
-        let offset = ((i as u64 * 7) % span) * 4096;
-        let t = Instant::now();
-        std::hint::black_box(ranged_get(&client, &bucket, &src_key, offset).await);
-        samples.push(t.elapsed().as_secs_f64() * 1e6);
-    }
-    out.push(stats("read_128k", &mut samples, RANGE_LEN, cpu_seconds() - cpu));
+    let (mut samples, cpu) =
+        time_each(small_n, |i| ranged_get(&client, &bucket, &src_key, ((i as u64 * 7) % span) * 4096)).await;
+    out.push(stats("read_128k", &mut samples, RANGE_LEN, cpu));
 
     // 4. HEAD then DELETE each object written in 2.
     let head = |key: String| {
         let client = &client;
         let bucket = &bucket;
         async move {
-            client.head_object().bucket(bucket).key(key).checksum_mode(ChecksumMode::Enabled).send().await.expect("head")
+            let info =
+                client.head_object().bucket(bucket).key(key).checksum_mode(ChecksumMode::Enabled).send().await.expect("head");
+            assert_eq!(info.content_length(), Some(SMALL_SIZE as i64));
         }
     };
     for i in 0..warmup {
         head(format!("{prefix}warm-{i}")).await;
     }
-    let mut samples = Vec::with_capacity(small_n);
-    let cpu = cpu_seconds();
-    for i in 0..small_n {
-        let key = format!("{prefix}small-{i:05}");
-        let t = Instant::now();
-        let info = head(key).await;
-        samples.push(t.elapsed().as_secs_f64() * 1e6);
-        assert_eq!(info.content_length(), Some(SMALL_SIZE as i64));
-    }
-    out.push(stats("head", &mut samples, 0, cpu_seconds() - cpu));
+    let (mut samples, cpu) = time_each(small_n, |i| head(small_key(i))).await;
+    out.push(stats("head", &mut samples, 0, cpu));
 
     let delete = |key: String| {
         let client = &client;
@@ -228,15 +226,8 @@ async fn main() {
     for i in 0..warmup {
         delete(format!("{prefix}warm-{i}")).await;
     }
-    let mut samples = Vec::with_capacity(small_n);
-    let cpu = cpu_seconds();
-    for i in 0..small_n {
-        let key = format!("{prefix}small-{i:05}");
-        let t = Instant::now();
-        delete(key).await;
-        samples.push(t.elapsed().as_secs_f64() * 1e6);
-    }
-    out.push(stats("delete", &mut samples, 0, cpu_seconds() - cpu));
+    let (mut samples, cpu) = time_each(small_n, |i| delete(small_key(i))).await;
+    out.push(stats("delete", &mut samples, 0, cpu));
     delete(src_key).await;
 
     println!("{{\"program\":\"rust-floor\",{}}}", out.join(","));
