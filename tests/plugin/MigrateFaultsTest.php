@@ -87,6 +87,28 @@ class MigrateFaultsTest extends PluginTestCase
         }, $entries));
     }
 
+    /** A migrate through the proxy, which cut it: osTicket reports the file as not migrated. */
+    private function assertMigrateFails(string $to, string $from, string $name): void
+    {
+        $failed = new FileManageCommand();
+        $failed->migrate($to, $from);
+        $stats = $this->proxy->stop();
+
+        $this->assertGreaterThan(0, $stats['faults'], 'the proxy cut the transfer');
+        $this->assertStringContainsString("Unable to migrate $name", $failed->stderr);
+        $this->assertSame("Migrated 0 files\n", $failed->stdout);
+    }
+
+    /** The system log says what failed for the file, names the object and the fix; returns the entries. */
+    private function assertLogged(string $name, string $what, string $objectKey): string
+    {
+        $log = self::logAbout($name);
+        $this->assertStringContainsString("$what \"$name\"", $log);
+        $this->assertStringContainsString($objectKey, $log, 'the log names the object');
+        $this->assertStringContainsString('Fix:', $log);
+        return $log;
+    }
+
     public function test_upload_cut_mid_part_keeps_database_file_and_a_second_migrate_completes_verified(): void
     {
         // 20 MiB: above the 16 MiB multipart threshold, three parts of 8 MiB
@@ -100,13 +122,7 @@ class MigrateFaultsTest extends PluginTestCase
         $this->proxy = new FaultProxy('--reset-after', (string) (5 * self::MIB), '--faults', '1000');
         $this->configure($this->proxy);
 
-        $failed = new FileManageCommand();
-        $failed->migrate('3', 'D');
-        $stats = $this->proxy->stop();
-
-        $this->assertGreaterThan(0, $stats['faults'], 'the proxy cut the upload');
-        $this->assertStringContainsString('Unable to migrate contract.pdf', $failed->stderr);
-        $this->assertSame("Migrated 0 files\n", $failed->stdout);
+        $this->assertMigrateFails('3', 'D', 'contract.pdf');
         $row = AttachmentFile::lookup($file->id);
         $this->assertSame('D', $row->bk, 'the row still points at the database');
         $this->assertNull($row->attrs);
@@ -114,10 +130,7 @@ class MigrateFaultsTest extends PluginTestCase
         $this->assertSame(md5($data), md5(self::readThroughOsticket($file)), 'and still readable');
         $this->assertNull($this->native()->head($objectKey), 'no object, and no half object, in S3');
         $this->assertSame(0, open_multipart_uploads($objectKey), 'no multipart upload left open');
-        $log = self::logAbout('contract.pdf');
-        $this->assertStringContainsString('Unable to store attachment "contract.pdf"', $log);
-        $this->assertStringContainsString($objectKey, $log, 'the log names the object');
-        $this->assertStringContainsString('Fix:', $log);
+        $log = $this->assertLogged('contract.pdf', 'Unable to store attachment', $objectKey);
         $this->assertStringContainsString($this->proxy->endpoint(), $log, 'and the endpoint to check');
 
         $this->configure(null);
@@ -125,14 +138,10 @@ class MigrateFaultsTest extends PluginTestCase
         $retry->migrate('3', 'D');
 
         $this->assertSame("Migrated 1 files\n", $retry->stdout, $retry->stderr);
-        $row = AttachmentFile::lookup($file->id);
-        $this->assertSame('3', $row->bk);
-        $this->assertSame(['bucket' => self::bucket(), 'folder' => $this->folder], json_decode($row->attrs, true));
+        $this->assertMovedToS3($file, $data, $objectKey);
         $this->assertSame([['crc32c', hash('crc32c', $data)]], DigestRecordingS3Backend::$digests,
             'osTicket compared the source with the CRC32C that S3 confirmed');
         $this->assertSame(hash('crc32c', $data), $this->native()->head($objectKey)['checksums']['crc32c']);
-        $this->assertSame(md5($data), md5($this->native()->read($objectKey)));
-        $this->assertSame('', self::databaseBytes($file), 'the database copy is removed');
         $this->assertSame(0, open_multipart_uploads($objectKey));
     }
 
@@ -148,13 +157,7 @@ class MigrateFaultsTest extends PluginTestCase
         $this->proxy = new FaultProxy('--reset-response-after', (string) (3 * self::MIB / 2), '--faults', '1000');
         $this->configure($this->proxy);
 
-        $failed = new FileManageCommand();
-        $failed->migrate('D', '3');
-        $stats = $this->proxy->stop();
-
-        $this->assertGreaterThan(0, $stats['faults'], 'the proxy cut the download');
-        $this->assertStringContainsString('Unable to migrate scan.tiff', $failed->stderr);
-        $this->assertSame("Migrated 0 files\n", $failed->stdout);
+        $this->assertMigrateFails('D', '3', 'scan.tiff');
         $row = AttachmentFile::lookup($file->id);
         $this->assertSame('3', $row->bk, 'the row still points at S3');
         $this->assertSame($file->attrs, $row->attrs);
@@ -163,10 +166,7 @@ class MigrateFaultsTest extends PluginTestCase
         $this->assertSame([$before['size'], $before['etag'], $before['checksums']],
             [$after['size'], $after['etag'], $after['checksums']], 'and untouched');
         $this->assertSame(md5($data), md5($this->native()->read($objectKey)));
-        $log = self::logAbout('scan.tiff');
-        $this->assertStringContainsString('Unable to read attachment "scan.tiff"', $log);
-        $this->assertStringContainsString($objectKey, $log);
-        $this->assertStringContainsString('Fix:', $log);
+        $this->assertLogged('scan.tiff', 'Unable to read attachment', $objectKey);
         // osTicket's migrate() returns on a source exception without
         // unlinking its target, so the blocks it had copied before the cut
         // stay in ost_file_chunk. They are whole blocks from the start of
@@ -182,10 +182,6 @@ class MigrateFaultsTest extends PluginTestCase
         $retry->migrate('D', '3');
 
         $this->assertSame("Migrated 1 files\n", $retry->stdout, $retry->stderr);
-        $row = AttachmentFile::lookup($file->id);
-        $this->assertSame('D', $row->bk);
-        $this->assertNull($row->attrs);
-        $this->assertSame(md5($data), md5(self::databaseBytes($file)), 'exactly the file, nothing doubled');
-        $this->assertNull($this->native()->head($objectKey), 'the S3 object is deleted after the copy matched');
+        $this->assertMovedToDatabase($file, $data, $objectKey);
     }
 }

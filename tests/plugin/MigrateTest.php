@@ -26,11 +26,7 @@ class MigrateTest extends PluginTestCase
 
         $this->assertSame(0, $exit);
         $this->assertSame("Migrated 1 files\n", $cli->stdout, $cli->stderr);
-        $row = AttachmentFile::lookup($file->id);
-        $this->assertSame('3', $row->bk);
-        $this->assertSame(['bucket' => self::bucket(), 'folder' => $this->folder], json_decode($row->attrs, true));
-        $this->assertSame(md5($data), md5($this->native()->read($this->expectedObjectKey($file))));
-        $this->assertSame('', self::databaseBytes($file));
+        $this->assertMovedToS3($file, $data, $this->expectedObjectKey($file));
     }
 
     public function test_target_digest_after_migration_writes_is_the_s3_confirmed_crc32c(): void
@@ -57,11 +53,7 @@ class MigrateTest extends PluginTestCase
         $cli->migrate('D', '3');
 
         $this->assertSame("Migrated 1 files\n", $cli->stdout, $cli->stderr);
-        $row = AttachmentFile::lookup($file->id);
-        $this->assertSame('D', $row->bk);
-        $this->assertNull($row->attrs);
-        $this->assertSame(md5($data), md5(self::databaseBytes($file)));
-        $this->assertNull($this->native()->head($this->expectedObjectKey($file)));
+        $this->assertMovedToDatabase($file, $data, $this->expectedObjectKey($file));
     }
 
     public function test_migrate_s3_to_database_deletes_object_where_attrs_said_not_where_config_says(): void

@@ -195,6 +195,26 @@ abstract class PluginTestCase extends TestCase
         return implode('', AttachmentChunkedData::$chunks[$file->getId()] ?? []);
     }
 
+    /** A file migrate moved to S3: its row on '3' with this plugin's attrs, its bytes in S3, none left in the database. */
+    protected function assertMovedToS3(AttachmentFile $file, string $data, string $objectKey): void
+    {
+        $row = AttachmentFile::lookup($file->id);
+        $this->assertSame('3', $row->bk);
+        $this->assertSame(['bucket' => self::bucket(), 'folder' => $this->folder], json_decode($row->attrs, true));
+        $this->assertSame(md5($data), md5($this->native()->read($objectKey)));
+        $this->assertSame('', self::databaseBytes($file), 'the database copy is removed');
+    }
+
+    /** A file migrate moved to the database: its row on 'D' without attrs, exactly its bytes there, no object left in S3. */
+    protected function assertMovedToDatabase(AttachmentFile $file, string $data, string $objectKey): void
+    {
+        $row = AttachmentFile::lookup($file->id);
+        $this->assertSame('D', $row->bk);
+        $this->assertNull($row->attrs);
+        $this->assertSame(md5($data), md5(self::databaseBytes($file)), 'exactly the file, nothing doubled');
+        $this->assertNull($this->native()->head($objectKey), 'the S3 object is deleted');
+    }
+
     /** Deterministic, non-repeating pseudo-random bytes (AES-CTR keystream of the seed). */
     protected static function bytes(int $length, string $seed = 'seed'): string
     {
