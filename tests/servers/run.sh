@@ -31,10 +31,10 @@ CONCURRENCY=${S3A_SERVERS_CONCURRENCY:-8}
 TIMEOUT=${S3A_SERVERS_TIMEOUT:-20}
 ONLY=${S3A_SERVERS_ONLY:-}
 WORKERS=4
-# Connections a worker may open over the run: one kept alive, a second one
-# while a multipart upload has parts in flight, and slack for the server
-# closing an idle one. Without reuse, every S3 request would open one:
-# hundreds per server.
+# Connections a worker may open over the run: one kept alive for requests,
+# the parts runtime's own for the 2 parts of a 6 MiB upload, and slack for
+# the server closing an idle one. Without reuse, every S3 request would open
+# one: hundreds per server.
 MAX_CONNS_PER_WORKER=4
 
 say() { echo "servers: $*"; }
