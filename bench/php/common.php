@@ -84,11 +84,6 @@ function vm_hwm(): int
     return 0;
 }
 
-function now_us(): float
-{
-    return hrtime(true) / 1000;
-}
-
 /// Runs a scenario's timed loop once per item; returns its latencies and,
 /// in `$cpu`, the CPU seconds (user + system, all threads) it took.
 function time_each(iterable $items, callable $op, ?float &$cpu = null): array

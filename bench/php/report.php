@@ -77,19 +77,6 @@ if ($missing) {
     exit(1);
 }
 
-function nearest_rank(array $v, float $q): float
-{
-    sort($v);
-    return $v[max(1, (int) ceil(count($v) * $q)) - 1];
-}
-
-function median(array $v): float
-{
-    sort($v);
-    $n = count($v);
-    return $n % 2 ? $v[intdiv($n, 2)] : ($v[$n / 2 - 1] + $v[$n / 2]) / 2;
-}
-
 /// Repetitions of a large transfer (one process each): median and p90 of
 /// the durations; the worst memory growth.
 function big(array $runs): array

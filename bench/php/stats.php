@@ -11,8 +11,8 @@ function summarize(array $samples, int $bytesPerOp = 0, ?float $cpuSeconds = nul
 {
     sort($samples);
     $n = count($samples);
-    $median = $n % 2 ? $samples[intdiv($n, 2)] : ($samples[$n / 2 - 1] + $samples[$n / 2]) / 2;
-    $p90 = $samples[max(1, (int) ceil($n * 0.9)) - 1];
+    $median = median($samples);
+    $p90 = nearest_rank($samples, 0.9);
     $total = array_sum($samples);
     $ops = $n / ($total / 1e6);
     return [
@@ -27,4 +27,18 @@ function summarize(array $samples, int $bytesPerOp = 0, ?float $cpuSeconds = nul
         // The raw latencies too, so bench/run can merge rounds (see report.php).
         'samples_us' => array_map(fn ($v) => round($v, 2), $samples),
     ];
+}
+
+/// The value at quantile `$q` by the nearest-rank method (p90: `$q` 0.9).
+function nearest_rank(array $v, float $q): float
+{
+    sort($v);
+    return $v[max(1, (int) ceil(count($v) * $q)) - 1];
+}
+
+function median(array $v): float
+{
+    sort($v);
+    $n = count($v);
+    return $n % 2 ? $v[intdiv($n, 2)] : ($v[$n / 2 - 1] + $v[$n / 2]) / 2;
 }
