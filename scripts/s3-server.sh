@@ -19,6 +19,7 @@ BUCKET=s3att-test
 # Test-only credentials: the server listens on loopback only and holds test data.
 ADMIN_KEY=S3ATTTESTADMINKEY01 ADMIN_SECRET=s3att-test-admin-secret-local-only
 RO_KEY=S3ATTTESTREADONLY01 RO_SECRET=s3att-test-readonly-secret-local-only
+LIMITED_KEY=S3ATTTESTLIMITED0001 LIMITED_SECRET=s3att-test-limited-secret-local-only
 
 VENV=$ROOT/.tools/seaweedfs-venv
 REQS=$ROOT/scripts/seaweedfs-requirements.txt
@@ -65,14 +66,19 @@ install_weed() {
 }
 
 write_config() {
-  # Two identities: the extension's normal one, and a read-only one to test
-  # that refused writes are reported properly.
+  # Three identities: the extension's normal one; a read-only one to test
+  # that refused writes are reported properly; and the least-privilege one of
+  # the README's IAM policy (object read, write and delete in the test bucket,
+  # no List, nothing on the bucket itself): "Action:bucket" scopes an action
+  # to one bucket, and Write covers PUT, DELETE and the multipart calls.
   (umask 077; cat >"$CONFIG" <<EOF
 {"identities":[
  {"name":"s3att-admin","credentials":[{"accessKey":"$ADMIN_KEY","secretKey":"$ADMIN_SECRET"}],
   "actions":["Admin","Read","Write","List","Tagging"]},
  {"name":"s3att-readonly","credentials":[{"accessKey":"$RO_KEY","secretKey":"$RO_SECRET"}],
-  "actions":["Read","List"]}
+  "actions":["Read","List"]},
+ {"name":"s3att-limited","credentials":[{"accessKey":"$LIMITED_KEY","secretKey":"$LIMITED_SECRET"}],
+  "actions":["Read:$BUCKET","Write:$BUCKET"]}
 ]}
 EOF
   )
@@ -93,15 +99,47 @@ launch() {
   say "started weed mini (pid $!), log ${LOG#"$ROOT"/}"
 }
 
+# Whether a process exists and has not exited (a child we have not reaped
+# yet stays in /proc as a zombie, and kill -0 succeeds on it).
+alive() {
+  local state
+  state=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) && [[ -n $state && $state != [ZX] ]]
+}
+
+# Stops a server and everything in its process group (setsid made it the
+# leader). It flushes volumes on TERM: takes ~3-4 s.
+terminate() {
+  local pid=$1 i
+  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < 150; i++)); do # up to 30 s
+    alive "$pid" || break
+    sleep 0.2
+  done
+  if kill -0 -- "-$pid" 2>/dev/null || alive "$pid"; then
+    say "processes left in its group after 30 s; killing them"
+    kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+  fi
+}
+
+# Waits for the server of pid $1 to answer. $2 = "started": this run
+# launched it, so it is stopped again if it never answers. The launched pid
+# is checked for being alive, not for being a weed: right after launch it is
+# still the subshell that has not exec'd weed yet (on a busy machine, for a
+# while), and taking that for a dead server gave up at once.
 wait_ready() {
-  local i pid
+  local pid=$1 started=${2:-} i
   for ((i = 0; i < 300; i++)); do # 300 x 0.2 s = 60 s
     answers && return 0
-    pid=$(our_pid) || break # it died: no point waiting
+    alive "$pid" || break # it died: no point waiting
     sleep 0.2
   done
   echo "s3-server: server did not become ready on $ENDPOINT; last log lines:" >&2
   tail -n 30 "$LOG" >&2 || true
+  if [[ $started == started ]] && alive "$pid"; then
+    say "stopping the server this run started (pid $pid)" >&2
+    terminate "$pid"
+    rm -f "$PIDFILE"
+  fi
   exit 1
 }
 
@@ -129,7 +167,7 @@ start() {
     run_port=$(tr '\0' '\n' <"/proc/$pid/cmdline" | sed -n 's/^-s3\.port=//p')
     [[ $run_port == "$PORT" ]] || die "our server (pid $pid) runs on port $run_port, not $PORT; stop it first"
     say "server (pid $pid) is running but not answering yet; waiting"
-    wait_ready
+    wait_ready "$pid"
   else
     # Something else on the port (not accepting our keys): don't fight it.
     if curl -s -o /dev/null --max-time 2 "$ENDPOINT/"; then
@@ -138,13 +176,13 @@ start() {
     install_weed
     write_config
     launch
-    wait_ready
+    wait_ready "$(<"$PIDFILE")" started
   fi
   ensure_bucket
 }
 
 stop() {
-  local pid i
+  local pid
   mkdir -p "$STATE"
   # The start lock too: a `start` racing this stop would otherwise see the
   # dying server answer and reuse it, or launch one whose pid file we remove.
@@ -157,17 +195,7 @@ stop() {
     return 0
   fi
   say "stopping weed mini (pid $pid)"
-  # Signal the whole process group (setsid made pid its leader) so nothing it
-  # may have spawned outlives it. It flushes volumes on TERM: takes ~3-4 s.
-  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < 150; i++)); do # up to 30 s
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.2
-  done
-  if kill -0 -- "-$pid" 2>/dev/null; then
-    say "processes left in its group after 30 s; killing them"
-    kill -KILL -- "-$pid" 2>/dev/null || true
-  fi
+  terminate "$pid"
   rm -f "$PIDFILE"
   say "stopped"
 }
@@ -195,6 +223,8 @@ export S3_TEST_ACCESS_KEY=$ADMIN_KEY
 export S3_TEST_SECRET_KEY=$ADMIN_SECRET
 export S3_TEST_READONLY_ACCESS_KEY=$RO_KEY
 export S3_TEST_READONLY_SECRET_KEY=$RO_SECRET
+export S3_TEST_LIMITED_ACCESS_KEY=$LIMITED_KEY
+export S3_TEST_LIMITED_SECRET_KEY=$LIMITED_SECRET
 EOF
 }
 
