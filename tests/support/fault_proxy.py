@@ -24,12 +24,40 @@ traffic through, so a retry or a later call can succeed):
   --tls-cert/--tls-key   terminate TLS with this certificate (the upstream
                          stays plain HTTP): a private HTTPS endpoint
 
+Misbehaving stores (these read the HTTP/1.1 exchanges instead of relaying
+bytes, and apply to every request: --faults does not limit them; each
+altered request counts as a fault):
+  --strip-range          forward requests without their Range (and If-Range)
+                         header, so the store answers 200 with the whole
+                         object, as a store or proxy that ignores Range does.
+                         Clients sign Range (SigV4), so the proxy re-signs
+                         such a request with the secret of its access key,
+                         found in the environment (S3_TEST_*ACCESS_KEY and the
+                         matching *SECRET_KEY); it first checks that it
+                         reproduces the client's own signature, and answers
+                         400 FaultProxyCannotResign when it does not.
+  --missing-as-403       AWS for credentials without s3:ListBucket: a 404 for
+                         an object (NoSuchKey, or any 404 to a HEAD) becomes
+                         403 AccessDenied (a HEAD gets no body), and requests
+                         on the bucket or the service rather than an object
+                         (path-style `/`, `/BUCKET`, `/BUCKET/`: HeadBucket,
+                         ListObjects(V2), ListMultipartUploads, ...) are
+                         answered 403 AccessDenied without being forwarded.
+                         POST /BUCKET?delete (DeleteObjects) is forwarded:
+                         AWS checks s3:DeleteObject per key. Other 404s
+                         (NoSuchUpload, NoSuchBucket) pass unchanged, as on
+                         AWS.
+
 Counts of connections and injected faults are printed as JSON on SIGTERM.
 """
 
 import argparse
 import asyncio
+import hashlib
+import hmac
 import json
+import os
+import re
 import signal
 import socket
 import ssl
@@ -37,6 +65,7 @@ import struct
 import sys
 
 stats = {"connections": 0, "faults": 0}
+EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 
 
 def hard_reset(writer):
@@ -100,8 +129,245 @@ async def pipe(src, dst, limit=None, on_limit=None, after_each=None, delay=0):
             pass
 
 
+# ---------------------------------------------------------------- HTTP modes
+
+class Head:
+    """A request or response head; headers keep their order and spelling."""
+
+    def __init__(self, start, headers):
+        self.start = start
+        self.headers = headers
+
+    def get(self, name):
+        for k, v in self.headers:
+            if k.lower() == name.lower():
+                return v
+        return None
+
+    def remove(self, *names):
+        names = {n.lower() for n in names}
+        before = len(self.headers)
+        self.headers = [h for h in self.headers if h[0].lower() not in names]
+        return len(self.headers) != before
+
+    def set(self, name, value):
+        self.remove(name)
+        self.headers.append((name, value))
+
+    def encode(self):
+        lines = [self.start] + [f"{k}: {v}" for k, v in self.headers]
+        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+
+
+async def read_head(reader):
+    """The next head on a connection, or None when the peer closed it between messages."""
+    try:
+        raw = await reader.readuntil(b"\r\n\r\n")
+    except asyncio.IncompleteReadError as e:
+        if e.partial.strip():
+            raise ConnectionError("closed inside a message head")
+        return None
+    lines = raw.decode("latin-1").split("\r\n")
+    headers = [tuple(p.strip() for p in line.split(":", 1)) for line in lines[1:] if line]
+    return Head(lines[0], headers)
+
+
+def body_framing(head, request_method=None):
+    """How the body after a head ends: ("length", n), ("chunked", None) or ("close", None)."""
+    if request_method is not None:
+        status = int(head.start.split(" ", 2)[1])
+        if request_method == "HEAD" or status < 200 or status in (204, 304):
+            return ("length", 0)
+    if "chunked" in (head.get("Transfer-Encoding") or "").lower():
+        return ("chunked", None)
+    if head.get("Content-Length") is not None:
+        return ("length", int(head.get("Content-Length")))
+    return ("length", 0) if request_method is None else ("close", None)
+
+
+async def copy_body(src, framing, sink):
+    """Passes a body's raw bytes (chunk framing included) to the async sink."""
+    kind, left = framing
+    if kind == "chunked":
+        while True:
+            line = await src.readuntil(b"\r\n")
+            await sink(line)
+            if int(line.split(b";")[0], 16) == 0:
+                while (trailer := await src.readuntil(b"\r\n")) != b"\r\n":
+                    await sink(trailer)
+                await sink(trailer)
+                return
+            await sink(await src.readexactly(int(line.split(b";")[0], 16) + 2))
+    while kind == "close" or left > 0:
+        chunk = await src.read(65536 if kind == "close" else min(65536, left))
+        if not chunk:
+            if kind == "close":
+                return
+            raise ConnectionError("closed inside a body")
+        if kind == "length":
+            left -= len(chunk)
+        await sink(chunk)
+
+
+def writer_sink(writer):
+    async def sink(data):
+        writer.write(data)
+        await writer.drain()
+    return sink
+
+
+def access_denied(method, close):
+    """403 AccessDenied as AWS sends it; a HEAD gets the head only."""
+    stats["faults"] += 1
+    body = ('<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code>'
+            f"<Message>Access Denied</Message><RequestId>FAULT{stats['faults']}</RequestId>"
+            "<HostId>fault-proxy</HostId></Error>").encode()
+    head = (f"HTTP/1.1 403 Forbidden\r\nContent-Type: application/xml\r\nContent-Length: {len(body)}\r\n"
+            f"x-amz-request-id: FAULT{stats['faults']}\r\n" + ("Connection: close\r\n" if close else "") + "\r\n")
+    return head.encode() + (b"" if method == "HEAD" else body)
+
+
+def cannot_resign(reason):
+    print(f"fault_proxy: cannot re-sign a request without Range: {reason}", file=sys.stderr, flush=True)
+    body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>FaultProxyCannotResign</Code>"
+            f"<Message>fault_proxy: {reason}</Message></Error>").encode()
+    return (f"HTTP/1.1 400 Bad Request\r\nContent-Type: application/xml\r\nContent-Length: {len(body)}\r\n"
+            "Connection: close\r\n\r\n").encode() + body
+
+
+def not_an_object(method, target):
+    """Path-style requests on the service or a bucket rather than on an object."""
+    path, _, query = target.partition("?")
+    if "://" in path:  # absolute-form request target
+        path = "/" + path.split("://", 1)[1].partition("/")[2]
+    key = path.lstrip("/").partition("/")[2]
+    if key:
+        return False
+    params = {p.partition("=")[0] for p in query.split("&")}
+    return not (method == "POST" and "delete" in params)
+
+
+AUTH = re.compile(r"AWS4-HMAC-SHA256 Credential=([^/,]+)/([^,]+), *SignedHeaders=([^,]+), *Signature=([0-9a-f]+)$")
+
+
+def test_secrets():
+    """Access key -> secret for the S3_TEST_* identities in the environment."""
+    out = {}
+    for name, value in os.environ.items():
+        if name.startswith("S3_TEST_") and name.endswith("ACCESS_KEY"):
+            secret = os.environ.get(name[: -len("ACCESS_KEY")] + "SECRET_KEY")
+            if value and secret:
+                out[value] = secret
+    return out
+
+
+def sigv4_signature(head, method, target, signed, scope, secret):
+    """SigV4 over the request as it is on the wire (S3: the path is not re-encoded)."""
+    path, _, query = target.partition("?")
+    params = sorted(tuple(p.partition("=")[::2]) for p in query.split("&") if p)
+    values = {}
+    for k, v in head.headers:
+        values.setdefault(k.lower(), []).append(" ".join(v.split()))
+    canonical = "\n".join([
+        method, path, "&".join(f"{k}={v}" for k, v in params),
+        "".join(f"{h}:{','.join(values.get(h, []))}\n" for h in signed),
+        ";".join(signed), head.get("x-amz-content-sha256") or EMPTY_SHA256])
+    to_sign = "\n".join(["AWS4-HMAC-SHA256", head.get("x-amz-date") or "", scope,
+                         hashlib.sha256(canonical.encode()).hexdigest()])
+    key = ("AWS4" + secret).encode()
+    for part in scope.split("/"):
+        key = hmac.new(key, part.encode(), hashlib.sha256).digest()
+    return hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
+
+
+def strip_range(head, method, target, secrets):
+    """Drops Range and If-Range, re-signing when they were signed. Returns an error or None."""
+    match = AUTH.match(head.get("Authorization") or "")
+    signed = match.group(3).split(";") if match else []
+    if "range" in signed or "if-range" in signed:
+        secret = secrets.get(match.group(1))
+        if secret is None:
+            return "the request's access key has no S3_TEST_*SECRET_KEY in the environment"
+        if sigv4_signature(head, method, target, signed, match.group(2), secret) != match.group(4):
+            return "its canonical request differs from the client's (signature self-check failed)"
+        signed = [h for h in signed if h not in ("range", "if-range")]
+        head.remove("Range", "If-Range")
+        signature = sigv4_signature(head, method, target, signed, match.group(2), secret)
+        head.set("Authorization", f"AWS4-HMAC-SHA256 Credential={match.group(1)}/{match.group(2)}, "
+                                  f"SignedHeaders={';'.join(signed)}, Signature={signature}")
+    else:
+        head.remove("Range", "If-Range")
+    stats["faults"] += 1
+    return None
+
+
+async def handle_http(reader, writer, args, secrets):
+    """Relays one client connection request by request (keep-alive), altering as asked."""
+    upstream = sending = None
+    try:
+        while (request := await read_head(reader)) is not None:
+            method, target = request.start.split(" ")[:2]
+            if args.missing_as_403 and not_an_object(method, target):
+                # Its body, if any, is left unread: close rather than desynchronise.
+                writer.write(access_denied(method, close=True))
+                await writer.drain()
+                return
+            if args.strip_range and (request.get("Range") or request.get("If-Range")):
+                error = strip_range(request, method, target, secrets)
+                if error:
+                    writer.write(cannot_resign(error))
+                    await writer.drain()
+                    return
+            if upstream is None:
+                host, port = args.upstream.rsplit(":", 1)
+                upstream = await asyncio.open_connection(host, int(port))
+            up_reader, up_writer = upstream
+            up_writer.write(request.encode())
+            # The body goes up while the answer is awaited: a 100 Continue
+            # comes back before the client sends it.
+            sending = asyncio.ensure_future(copy_body(reader, body_framing(request), writer_sink(up_writer)))
+            while (response := await read_head(up_reader)) is not None and response.start.split(" ")[1].startswith("1"):
+                writer.write(response.encode())
+            if response is None:
+                sending.cancel()
+                return
+            framing = body_framing(response, method)
+            status = response.start.split(" ")[1]
+            if args.missing_as_403 and status == "404":
+                body = []
+                async def keep(data):
+                    body.append(data)
+                await copy_body(up_reader, framing, keep)
+                if method == "HEAD" or b"<Code>NoSuchKey</Code>" in b"".join(body):
+                    writer.write(access_denied(method, close=False))
+                else:
+                    writer.write(response.encode() + b"".join(body))
+            else:
+                writer.write(response.encode())
+                await copy_body(up_reader, framing, writer_sink(writer))
+            await writer.drain()
+            await sending
+            closing = "close" in ((request.get("Connection") or "") + (response.get("Connection") or "")).lower()
+            if framing[0] == "close" or closing:
+                return
+    except (ConnectionError, OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError, IndexError):
+        pass
+    finally:
+        if sending is not None:
+            sending.cancel()
+        for w in (writer, upstream[1] if upstream else None):
+            if w is not None:
+                try:
+                    w.close()
+                except Exception:
+                    pass
+
+
 async def handle(reader, writer, args):
     stats["connections"] += 1
+    if args.strip_range or args.missing_as_403:
+        await handle_http(reader, writer, args, test_secrets())
+        return
     faulty = stats["faults"] < args.faults
     if faulty and args.blackhole:
         stats["faults"] += 1
@@ -148,6 +414,8 @@ async def main():
     p.add_argument("--reset-after-response", action="store_true")
     p.add_argument("--http-status", type=int)
     p.add_argument("--delay-response", type=float, default=0)
+    p.add_argument("--strip-range", action="store_true")
+    p.add_argument("--missing-as-403", action="store_true")
     p.add_argument("--tls-cert")
     p.add_argument("--tls-key")
     args = p.parse_args()
