@@ -1,0 +1,103 @@
+<?php
+// The README's IAM policy: object read, write and delete under the folder,
+// nothing on the bucket (no s3:ListBucket). The limited SeaweedFS identity
+// has exactly that; SeaweedFS still answers 404 for a missing key and allows
+// HeadBucket, so each case also runs through fault_proxy --missing-as-403,
+// which answers as AWS does for such credentials (403 for a missing key and
+// for anything on the bucket itself).
+
+declare(strict_types=1);
+
+final class LeastPrivilegeTest extends S3TestCase
+{
+    private ?FaultProxy $proxy = null;
+
+    protected function setUp(): void
+    {
+        foreach (['S3_TEST_LIMITED_ACCESS_KEY', 'S3_TEST_LIMITED_SECRET_KEY'] as $name) {
+            $this->assertNotEmpty(getenv($name),
+                "$name is not set: restart the test server (scripts/s3-server.sh stop; start) and eval \"\$(scripts/s3-server.sh env)\"");
+        }
+    }
+
+    protected function tearDown(): void
+    {
+        $this->proxy?->stop();
+        $this->proxy = null;
+    }
+
+    public static function stores(): array
+    {
+        return ['SeaweedFS directly (404 for a missing key)' => [false],
+                'as AWS without s3:ListBucket (403 for a missing key)' => [true]];
+    }
+
+    private function limited(bool $asAws): S3AttachmentBackend
+    {
+        $overrides = ['access_key_id' => getenv('S3_TEST_LIMITED_ACCESS_KEY'),
+                      'secret_access_key' => getenv('S3_TEST_LIMITED_SECRET_KEY')];
+        if ($asAws) {
+            $this->proxy = new FaultProxy('--missing-as-403');
+            $overrides['endpoint'] = $this->proxy->endpoint();
+        }
+        return self::backend($overrides);
+    }
+
+    /** Object keys under a prefix, listed with the admin identity. */
+    private static function listed(string $prefix): array
+    {
+        $script = dirname(__DIR__, 2) . '/scripts/s3-curl.sh';
+        $path = '/' . getenv('S3_TEST_BUCKET') . '?list-type=2&prefix=' . rawurlencode($prefix);
+        $xml = (string) shell_exec(escapeshellarg($script) . ' GET ' . escapeshellarg($path) . ' --silent');
+        self::assertStringContainsString('ListBucketResult', $xml, "listing $prefix failed: $xml");
+        preg_match_all('~<Key>([^<]*)</Key>~', $xml, $m);
+        return $m[1];
+    }
+
+    /** @dataProvider stores */
+    public function test_check_access_succeeds_and_leaves_no_probe(bool $asAws): void
+    {
+        $b = $this->limited($asAws);
+        $result = $b->checkAccess();
+        $this->assertTrue($result['ok']);
+        $this->assertSame([], self::listed(dirname($result['probe_key']) . '/'), 'the probe was deleted');
+    }
+
+    /** @dataProvider stores */
+    public function test_put_read_head_and_delete_work(bool $asAws): void
+    {
+        $b = $this->limited($asAws);
+        $small = $this->key('small');
+        $large = $this->key('large');
+        $data = self::bytes(7 * self::MIB, 'least-privilege');
+        $b->putString($small, 'hello');
+        $b->putString($large, $data); // multipart: no extra permission on AWS
+        $this->assertSame('hello', $b->read($small));
+        $this->assertSame(substr($data, 5 * self::MIB, 100), $b->read($large, 5 * self::MIB, 100));
+        $this->assertSame(7 * self::MIB, $b->head($large)['size']);
+        $this->assertTrue($b->delete($small));
+        $this->assertTrue($b->delete($large));
+        $this->assertTrue($b->delete($large), 'deleting again still succeeds');
+        $this->assertSame([], self::listed(dirname($b->objectKey($small)) . '/'), 'nothing left');
+    }
+
+    public function test_head_of_a_missing_key_is_null_where_the_store_says_404(): void
+    {
+        $this->assertNull($this->limited(false)->head($this->key('missing')));
+    }
+
+    public function test_head_of_a_missing_key_is_access_denied_where_the_store_says_403(): void
+    {
+        $b = $this->limited(true);
+        $key = $this->key('missing');
+        try {
+            $b->head($key);
+            $this->fail('head() of a key the store answers 403 for returned');
+        } catch (S3AttachmentAccessDeniedException $e) {
+            $this->assertSame(403, $e->getCode());
+            $this->assertStringContainsString('ListBucket', $e->getMessage(),
+                'the message must say a missing object looks like this without s3:ListBucket');
+            $this->assertStringContainsString($key, $e->getMessage(), 'the message names the object');
+        }
+    }
+}
