@@ -107,8 +107,10 @@ final class MultipartTest extends S3TestCase
         $key = $this->key();
         $upload = $b->createUpload($key);
         $upload->write(self::bytes(2 * self::PART + 5));
+        $this->assertSame(1, open_multipart_uploads($b->objectKey($key)), 'the upload was started');
         $upload->abort();
         $this->assertNull($b->head($key));
+        $this->assertSame(0, open_multipart_uploads($b->objectKey($key)), 'the upload was aborted');
     }
 
     public function test_upload_dropped_without_finish_leaves_no_object(): void
@@ -117,8 +119,10 @@ final class MultipartTest extends S3TestCase
         $key = $this->key();
         $upload = $b->createUpload($key);
         $upload->write(self::bytes(2 * self::PART + 5));
+        $this->assertSame(1, open_multipart_uploads($b->objectKey($key)), 'the upload was started');
         unset($upload);
         $this->assertNull($b->head($key));
+        $this->assertSame(0, open_multipart_uploads($b->objectKey($key)), 'dropping it aborted the upload');
     }
 
     public function test_small_upload_dropped_without_finish_stores_nothing(): void
@@ -129,6 +133,7 @@ final class MultipartTest extends S3TestCase
         $upload->write('not finished');
         unset($upload);
         $this->assertNull($b->head($key));
+        $this->assertSame(0, open_multipart_uploads($b->objectKey($key)), 'no multipart upload was started');
     }
 
     public function test_write_after_finish_is_refused(): void
