@@ -93,13 +93,24 @@ final class PresignTest extends S3TestCase
 
     public function test_bad_presign_options_are_refused(): void
     {
+        // Each message names the option, what it accepts and what it got
+        // (a header injection attempt shown escaped, never raw).
         $b = self::backend();
-        foreach ([['disposition' => 'download'], ['content_type' => "text/html\r\nX: y"], ['ttl' => '60'], ['expires' => 60]] as $opts) {
+        $cases = [
+            [['disposition' => 'download'], ['disposition', "'inline'", "'attachment'", '"download"']],
+            [['content_type' => "text/html\r\nX: y"], ['content_type', 'type/subtype', 'text/html', 'X: y']],
+            [['ttl' => '60'], ["'ttl'", 'int', 'string']],
+            [['expires' => 60], ["'expires'", 'unknown', 'ttl, disposition, filename, content_type']],
+        ];
+        foreach ($cases as [$opts, $mustSay]) {
             try {
                 $b->presignGet('k', $opts);
                 $this->fail('accepted ' . json_encode($opts));
             } catch (S3AttachmentConfigException $e) {
-                $this->assertNotSame('', $e->getMessage());
+                foreach ($mustSay as $part) {
+                    $this->assertStringContainsString($part, $e->getMessage(), 'for ' . json_encode($opts));
+                }
+                $this->assertDoesNotMatchRegularExpression('/[\r\n]/', $e->getMessage(), 'no raw CR or LF');
             }
         }
     }
