@@ -222,8 +222,10 @@ class S3NativeStorageBackend extends FileStorageBackend
             $url = $this->nativeFor($location)->presignGet($location->objectKey(), $options);
         } catch (\Throwable $e) {
             // Serving through PHP still works (or reports the real problem).
-            SystemLog::error(ErrorAdvisor::storageFailure($e, 'sign a download URL for',
-                $this->file->label(), $this->location, $settings)
+            // Per image per page, as reads: rate-limited, no alert e-mail.
+            SystemLog::failureRateLimited('sign:' . get_class($e), SystemLog::TITLE,
+                ErrorAdvisor::storageFailure($e, 'sign a download URL for',
+                    $this->file->label(), $this->location, $settings)
                 . ' The file is served through PHP instead.');
             return false;
         }
@@ -305,7 +307,10 @@ class S3NativeStorageBackend extends FileStorageBackend
 
     /**
      * Where to read this file from. Only legacy rows have several
-     * candidates; the first that exists wins.
+     * candidates; the first that exists wins. A candidate answered with
+     * AccessDenied is "not here": without s3:ListBucket (the README's
+     * policy) that is how S3 answers for a missing object. When none is
+     * found, reading the first reports the store's answer.
      */
     private function locate(): ObjectLocation
     {
@@ -314,7 +319,12 @@ class S3NativeStorageBackend extends FileStorageBackend
             $this->location = $candidates[0];
             if (count($candidates) > 1) {
                 foreach ($candidates as $candidate) {
-                    if ($this->nativeFor($candidate)->head($candidate->objectKey()) !== null) {
+                    try {
+                        $found = $this->nativeFor($candidate)->head($candidate->objectKey()) !== null;
+                    } catch (\S3AttachmentAccessDeniedException $notHereOrDenied) {
+                        $found = false;
+                    }
+                    if ($found) {
                         $this->location = $candidate;
                         break;
                     }
@@ -389,7 +399,9 @@ class S3NativeStorageBackend extends FileStorageBackend
             return $e;
         }
         $settings = self::$factory ? self::$factory->settings() : Settings::fromArray([]);
-        return new $class(ErrorAdvisor::storageFailure($e, $action, $this->file->label(),
-            $location, $settings));
+        $message = ErrorAdvisor::storageFailure($e, $action, $this->file->label(), $location, $settings);
+        return $class === ReadFailed::class
+            ? new ReadFailed($message, $action . ':' . get_class($e))
+            : new $class($message);
     }
 }

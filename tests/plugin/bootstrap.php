@@ -19,6 +19,7 @@ if (!extension_loaded('s3_attachments')) {
 const PLUGIN_TEST_ENV = [
     'S3_TEST_ENDPOINT', 'S3_TEST_REGION', 'S3_TEST_BUCKET', 'S3_TEST_ACCESS_KEY',
     'S3_TEST_SECRET_KEY', 'S3_TEST_READONLY_ACCESS_KEY', 'S3_TEST_READONLY_SECRET_KEY',
+    'S3_TEST_LIMITED_ACCESS_KEY', 'S3_TEST_LIMITED_SECRET_KEY',
 ];
 $missing = array_filter(PLUGIN_TEST_ENV, function ($name) {
     return getenv($name) === false || getenv($name) === '';

@@ -1,0 +1,129 @@
+<?php
+/*
+ * The plugin with exactly the README's IAM policy: s3:PutObject,
+ * s3:GetObject and s3:DeleteObject on BUCKET/FOLDER/*, nothing on the
+ * bucket. The test server's "limited" identity has object read/write on the
+ * test bucket and no List. SeaweedFS still answers 404 for a missing key and
+ * allows HeadBucket to it (see /work/snap/limited-identity.md); AWS answers
+ * 403 to both without s3:ListBucket, which fault_proxy.py --missing-as-403
+ * reproduces in front of it.
+ */
+
+class LeastPrivilegeTest extends PluginTestCase
+{
+    /** @var FaultProxy|null */
+    private $proxy;
+
+    protected function tearDown(): void
+    {
+        if ($this->proxy) {
+            $this->proxy->stop();
+        }
+        parent::tearDown();
+    }
+
+    /** An endpoint that answers like AWS without s3:ListBucket. */
+    private function awsLikeEndpoint(): string
+    {
+        $this->proxy = new FaultProxy('--missing-as-403');
+        return $this->proxy->endpoint();
+    }
+
+    /** Saves the config page as a new instance; returns the errors and the instance. */
+    private function save(array $values): array
+    {
+        $plugin = new S3NativeStoragePlugin(self::PLUGIN_ID, self::manifest(), 'plugins/s3-native');
+        PluginManager::install($plugin);
+        $instance = new PluginInstance($plugin, 1, 'S3');
+        $plugin->instances = [$instance];
+        $errors = [];
+        $instance->update($this->settingsValues($values), $errors);
+        return [$errors, ConfigStore::$rows[$instance->getNamespace()] ?? []];
+    }
+
+    public function test_save_with_object_only_credentials_succeeds(): void
+    {
+        [$errors, $rows] = $this->save(self::limitedCredentials());
+
+        $this->assertSame([], $errors);
+        $this->assertSame(self::env('S3_TEST_LIMITED_ACCESS_KEY'), $rows['aws-key-id'] ?? null);
+        $this->assertSame([], self::objectsUnder($this->folder . '/'), 'the probe is deleted');
+    }
+
+    public function test_save_with_object_only_credentials_succeeds_where_missing_objects_answer_403(): void
+    {
+        [$errors, $rows] = $this->save(self::limitedCredentials(['endpoint' => $this->awsLikeEndpoint()]));
+
+        $this->assertSame([], $errors, 'the README policy must be enough to save');
+        $this->assertSame($this->folder, $rows['folder'] ?? null);
+        $this->assertSame([], self::objectsUnder($this->folder . '/'), 'the probe is deleted');
+    }
+
+    public function test_the_proxy_really_answers_403_for_a_missing_object(): void
+    {
+        // Guards the test above against a vacuous pass.
+        $backend = new S3AttachmentBackend([
+            'bucket' => self::bucket(), 'endpoint' => $this->awsLikeEndpoint(), 'region' => self::env('S3_TEST_REGION'),
+            'path_style' => true, 'access_key_id' => self::env('S3_TEST_LIMITED_ACCESS_KEY'),
+            'secret_access_key' => self::env('S3_TEST_LIMITED_SECRET_KEY'),
+        ]);
+
+        $this->expectException(S3AttachmentAccessDeniedException::class);
+        $backend->read($this->folder . '/missing-' . bin2hex(random_bytes(4)));
+    }
+
+    public function test_files_are_stored_served_and_deleted_with_object_only_credentials(): void
+    {
+        $this->installPlugin(self::limitedCredentials(['endpoint' => $this->awsLikeEndpoint()]));
+        $data = self::bytes(300000, 'least-privilege');
+        $file = $this->createFile($data, 'limited.bin');
+
+        $served = AttachmentFile::lookup($file->id)->getData();
+        $url = self::redirectUrlOf(function () use ($file) {
+            AttachmentFile::lookup($file->id)->download('attachment', 600);
+        });
+        $fetched = self::fetch($url)['body'];
+        AttachmentFile::lookup($file->id)->delete();
+
+        $this->assertSame(md5($data), md5($served));
+        $this->assertSame(md5($data), md5($fetched));
+        $this->assertNull($this->native()->head($this->expectedObjectKey($file)), 'deleted');
+        $this->assertSame([], self::systemLog('error'));
+    }
+
+    public function test_row_without_attrs_is_found_in_the_folder_when_the_bare_key_answers_403(): void
+    {
+        // The official plugin's first versions: no attrs, object under the
+        // then-configured folder. The bare KEY is tried first, and without
+        // s3:ListBucket its absence reads as 403: that means "not here".
+        $this->installPlugin(self::limitedCredentials(['endpoint' => $this->awsLikeEndpoint()]));
+        $key = AttachmentFile::generateKey();
+        $this->native()->putString($this->folder . '/' . $key, 'old layout, no list permission');
+        $this->cleanupLater($this->folder . '/' . $key);
+        $file = new AttachmentFile(['key' => $key, 'name' => 'old.txt', 'type' => 'text/plain',
+            'size' => 30, 'bk' => '3', 'attrs' => null]);
+        $file->save();
+
+        $this->assertSame('old layout, no list permission', AttachmentFile::lookup($file->id)->getData());
+        $this->assertSame([], self::systemLog('error'));
+    }
+
+    public function test_missing_object_read_without_list_permission_says_it_may_be_missing(): void
+    {
+        $this->installPlugin(self::limitedCredentials(['endpoint' => $this->awsLikeEndpoint()]));
+        $file = $this->createFile('soon gone');
+        $this->native()->delete($this->expectedObjectKey($file));
+
+        try {
+            AttachmentFile::lookup($file->id)->getData();
+            $this->fail('getData() of a missing object did not fail');
+        } catch (RequestEnded $ended) {
+            $this->assertSame(404, $ended->status);
+        }
+
+        $errors = self::systemLog('error');
+        $this->assertCount(1, $errors);
+        $this->assertStringContainsString('s3:ListBucket', $errors[0]['message']);
+        $this->assertStringContainsString('probably missing', $errors[0]['message']);
+    }
+}
