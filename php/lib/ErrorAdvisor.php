@@ -13,11 +13,7 @@ namespace S3Native;
 
 final class ErrorAdvisor
 {
-    /**
-     * Native option names as they may appear in an S3AttachmentConfigException
-     * message, mapped to the form field an admin edits. Most specific first:
-     * messages also name the bucket, so "bucket" comes last.
-     */
+    /** Native option names (getOptionName()) mapped to the form field an admin edits. */
     const OPTION_FIELDS = [
         'sse_kms_key_id' => 'sse-kms-key-id',
         'server_side_encryption' => 'sse',
@@ -32,7 +28,7 @@ final class ErrorAdvisor
         'bucket' => 'bucket',
     ];
 
-    /** S3 error codes that point at one setting. */
+    /** S3 error codes (getS3Code()) that point at one setting; 'KMS.' matches a prefix. */
     const CODE_FIELDS = [
         'InvalidAccessKeyId' => 'aws-key-id',
         'SignatureDoesNotMatch' => 'secret-access-key',
@@ -42,7 +38,6 @@ final class ErrorAdvisor
         'AccessControlListNotSupported' => 'acl',
         'InvalidStorageClass' => 'storage-class',
         'KMS.' => 'sse-kms-key-id',
-        'KMS ' => 'sse-kms-key-id',
         'NoSuchBucket' => 'bucket',
         'InvalidBucketName' => 'bucket',
     ];
@@ -88,19 +83,17 @@ final class ErrorAdvisor
     /** The form field an exception is about, if any. */
     public static function fieldFor(\Throwable $e, Settings $settings): ?string
     {
-        $text = $e->getMessage();
-        foreach (self::CODE_FIELDS as $code => $field) {
-            if (strpos($text, $code) !== false) {
-                return $field;
-            }
-        }
-        if ($e instanceof \S3AttachmentConfigException) {
-            foreach (self::OPTION_FIELDS as $option => $field) {
-                if (preg_match('/(?<![a-z_])' . preg_quote($option, '/') . '(?![a-z_])/i', $text)) {
+        $code = self::s3Code($e);
+        if ($code !== null) {
+            foreach (self::CODE_FIELDS as $known => $field) {
+                if ($code === $known || (substr($known, -1) === '.' && strpos($code, $known) === 0)) {
                     return $field;
                 }
             }
-            return null;
+        }
+        if ($e instanceof \S3AttachmentConfigException) {
+            $option = self::optionName($e);
+            return $option !== null ? (self::OPTION_FIELDS[$option] ?? null) : null;
         }
         if ($e instanceof \S3AttachmentNotFoundException) {
             return 'bucket';
@@ -111,22 +104,65 @@ final class ErrorAdvisor
         return null;
     }
 
+    /**
+     * The S3 error code of a failure (NoSuchBucket, AccessDenied…), null
+     * when there is none. The extension's typed getter decides; only an
+     * extension too old to have it is read from the message text.
+     */
+    public static function s3Code(\Throwable $e): ?string
+    {
+        if (method_exists($e, 'getS3Code')) {
+            $code = $e->getS3Code();
+            return is_string($code) && $code !== '' ? $code : null;
+        }
+        return self::codeInMessage($e->getMessage());
+    }
+
+    /** The native option a configuration error is about (getOptionName(), else the message). */
+    public static function optionName(\Throwable $e): ?string
+    {
+        if (method_exists($e, 'getOptionName')) {
+            $option = $e->getOptionName();
+            return is_string($option) && $option !== '' ? $option : null;
+        }
+        // Most specific first: messages also name the bucket.
+        foreach (array_keys(self::OPTION_FIELDS) as $option) {
+            if (preg_match('/(?<![a-z_])' . preg_quote($option, '/') . '(?![a-z_])/i', $e->getMessage())) {
+                return $option;
+            }
+        }
+        return null;
+    }
+
+    /** Older extensions put the S3 code only in the message; KMS errors may name KMS in words. */
+    private static function codeInMessage(string $text): ?string
+    {
+        $codes = array_merge(array_keys(self::CODE_FIELDS), ['InvalidObjectState', 'NoSuchKey']);
+        foreach ($codes as $code) {
+            if (strpos($text, $code) !== false) {
+                return $code === 'KMS.' && preg_match('/KMS\.[A-Za-z]+/', $text, $m) ? $m[0] : $code;
+            }
+        }
+        return strpos($text, 'KMS ') !== false ? 'KMS.' : null;
+    }
+
     private static function hint(\Throwable $e, Settings $settings, ?ObjectLocation $location): string
     {
-        $text = $e->getMessage();
+        $code = self::s3Code($e);
         $bucket = $location ? $location->bucket : $settings->bucket;
         $folder = $location ? $location->folder : $settings->folder;
         $resource = 'arn:aws:s3:::' . $bucket . '/' . ($folder !== '' ? $folder . '/' : '') . '*';
 
-        if (strpos($text, 'AccessControlListNotSupported') !== false) {
+        if ($code === 'AccessControlListNotSupported') {
             return 'this bucket has ACLs disabled; set "Default ACL" to "Bucket default" in '
                 . self::CONFIG_PAGE . '.';
         }
-        if (strpos($text, 'InvalidObjectState') !== false) {
+        if ($code === 'InvalidObjectState') {
             return 'the object is archived (Glacier or Deep Archive, e.g. by a lifecycle rule); '
                 . 'restore it, and keep attachments in an instantly readable storage class.';
         }
-        if (preg_match('/PermanentRedirect|AuthorizationHeaderMalformed|IllegalLocationConstraint/', $text)) {
+        if (in_array($code, ['PermanentRedirect', 'AuthorizationHeaderMalformed',
+                'IllegalLocationConstraintException'], true)) {
             return 'the bucket is in another region; set "AWS Region" to the bucket\'s region in '
                 . self::CONFIG_PAGE . '.';
         }
@@ -134,19 +170,28 @@ final class ErrorAdvisor
             return 'correct the setting named above in ' . self::CONFIG_PAGE . '.';
         }
         if ($e instanceof \S3AttachmentAccessDeniedException) {
-            if (preg_match('/InvalidAccessKeyId|SignatureDoesNotMatch/', $text)) {
+            if ($code === 'InvalidAccessKeyId' || $code === 'SignatureDoesNotMatch') {
                 return 'the access key ID or secret is wrong; re-enter both in ' . self::CONFIG_PAGE
                     . ' (or leave both empty to use the server\'s AWS credentials).';
             }
-            return sprintf('check the credentials in %s (%s) and that their policy allows '
-                . 's3:PutObject, s3:GetObject and s3:DeleteObject on %s.',
+            $hint = sprintf('check the credentials in %s (%s) and that their policy allows '
+                . 's3:PutObject, s3:GetObject and s3:DeleteObject on %s%s.',
                 self::CONFIG_PAGE,
                 $settings->usesStaticKeys() ? 'access key ' . $settings->accessKeyId
                     : 'none set: the server\'s AWS credential chain is used',
-                $resource);
+                $resource,
+                $settings->sse === 'aws:kms' ? ', and kms:GenerateDataKey and kms:Decrypt on the KMS key' : '');
+            if ($location !== null) {
+                // The README's policy has no s3:ListBucket, and without it S3
+                // cannot say "no such key": it says 403.
+                $hint .= ' Without s3:ListBucket, S3 answers 403 for an object that does not exist as '
+                    . 'well: if other attachments are served, this object is probably missing from '
+                    . 'the bucket (deleted or moved outside osTicket).';
+            }
+            return $hint;
         }
         if ($e instanceof \S3AttachmentNotFoundException) {
-            if (strpos($text, 'NoSuchBucket') !== false || $location === null) {
+            if ($code === 'NoSuchBucket' || $location === null) {
                 return sprintf('bucket "%s" does not exist at %s; create it, or correct the '
                     . 'bucket name, region or endpoint in %s.',
                     $bucket, $settings->endpointForDisplay(), self::CONFIG_PAGE);
