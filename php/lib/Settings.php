@@ -54,11 +54,17 @@ final class Settings
     /** @var string '' = the server's AWS credential chain */
     public $accessKeyId;
     /**
-     * Secrets by object id, outside the objects: var_dump, print_r and
-     * var_export of a Settings never show them. Read with secretAccessKey().
-     * @var array<int, string>
+     * Secrets outside the objects, so var_dump, print_r and var_export of a
+     * Settings never show them; read with secretAccessKey(). Keyed by a
+     * number of our own, not spl_object_id(): a clone keeps the number and
+     * so the secret, and each holder counts as one reference.
+     * @var array<int, array{secret: string, holders: int}>
      */
     private static $secrets = [];
+    /** @var int */
+    private static $lastSecretId = 0;
+    /** @var int|null this object's entry in self::$secrets */
+    private $secretId;
     /** @var string */
     public $endpoint;
     /** @var bool */
@@ -93,7 +99,8 @@ final class Settings
         $s->accessKeyId = self::text($v['aws-key-id']);
         // Whitespace around a pasted secret is a copy artefact: AWS secrets
         // never contain any.
-        self::$secrets[spl_object_id($s)] = trim((string) $v['secret-access-key']);
+        $s->secretId = ++self::$lastSecretId;
+        self::$secrets[$s->secretId] = ['secret' => trim((string) $v['secret-access-key']), 'holders' => 1];
         $s->endpoint = rtrim(self::text($v['endpoint']), '/');
         $s->pathStyle = (bool) $v['path-style'];
         $s->storageClass = self::text(self::choiceKey($v['storage-class']));
@@ -189,11 +196,21 @@ final class Settings
     /** '' when the server's AWS credential chain is to be used. */
     public function secretAccessKey(): string
     {
-        return self::$secrets[spl_object_id($this)] ?? '';
+        return $this->secretId !== null ? (self::$secrets[$this->secretId]['secret'] ?? '') : '';
+    }
+
+    public function __clone()
+    {
+        if ($this->secretId !== null && isset(self::$secrets[$this->secretId])) {
+            self::$secrets[$this->secretId]['holders']++;
+        }
     }
 
     public function __destruct()
     {
-        unset(self::$secrets[spl_object_id($this)]);
+        if ($this->secretId !== null && isset(self::$secrets[$this->secretId])
+                && --self::$secrets[$this->secretId]['holders'] <= 0) {
+            unset(self::$secrets[$this->secretId]);
+        }
     }
 }
