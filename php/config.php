@@ -14,12 +14,14 @@ use S3Native\BackendFactory;
 use S3Native\ErrorAdvisor;
 use S3Native\OfficialPlugin;
 use S3Native\Settings;
+use S3Native\SystemLog;
 
 require_once __DIR__ . '/lib/Settings.php';
 require_once __DIR__ . '/lib/BackendFactory.php';
 require_once __DIR__ . '/lib/AccessCheck.php';
 require_once __DIR__ . '/lib/ErrorAdvisor.php';
 require_once __DIR__ . '/lib/OfficialPlugin.php';
+require_once __DIR__ . '/lib/SystemLog.php';
 
 class S3NativeStorageConfig extends PluginConfig
 {
@@ -34,6 +36,15 @@ class S3NativeStorageConfig extends PluginConfig
         . 'eu-west-2, eu-west-3, eu-central-1, eu-central-2, eu-north-1, eu-south-1, ap-south-1, '
         . 'ap-southeast-1, ap-southeast-2, ap-northeast-1, ap-northeast-2, ap-east-1, sa-east-1, '
         . 'me-south-1, af-south-1';
+
+    /**
+     * The secret's input box (lib/SecretWidget.php). When it cannot be
+     * loaded the form offers no box at all rather than osTicket's stock one,
+     * which puts the posted secret back into the page. A property so that
+     * tests can name a class that does not exist.
+     * @var string
+     */
+    public static $secretWidget = 'S3NativeSecretWidget';
 
     /** @var bool PluginConfig's constructor is reading the saved values */
     private $loading = false;
@@ -70,6 +81,9 @@ class S3NativeStorageConfig extends PluginConfig
         // Only here are osTicket's form classes certainly loaded.
         if (class_exists('PasswordWidget')) {
             require_once __DIR__ . '/lib/SecretWidget.php';
+        }
+        if (class_exists('Widget')) {
+            require_once __DIR__ . '/lib/SecretUnavailableWidget.php';
         }
         return [
             'bucket' => new TextboxField([
@@ -123,7 +137,7 @@ class S3NativeStorageConfig extends PluginConfig
                 // fallback "formula" check rejects secrets starting with "+".
                 'validator' => 'noop',
                 // Never puts the secret back into the page (see lib/SecretWidget.php).
-                'widget' => class_exists('S3NativeSecretWidget', false) ? 'S3NativeSecretWidget' : null,
+                'widget' => self::secretWidgetClass(),
                 'configuration' => ['size' => 40, 'length' => 128, 'key' => self::SECRET_SUBKEY],
             ]),
 
@@ -202,10 +216,45 @@ class S3NativeStorageConfig extends PluginConfig
             'instructions' => 'Saving checks the settings by writing, reading and deleting a '
                 . 'small probe object in the folder.',
         ];
+        $notices = [];
         if (!extension_loaded('s3_attachments')) {
-            $options['notice'] = self::extensionMissingMessage();
+            $notices[] = self::extensionMissingMessage();
+        }
+        if (!self::secretWidgetAvailable()) {
+            $notices[] = self::secretWidgetMissingMessage();
+        }
+        if ($notices) {
+            $options['notice'] = implode(' ', $notices);
         }
         return $options;
+    }
+
+    /**
+     * The widget class for the secret: ours, else one that shows only an
+     * error (lib/SecretUnavailableWidget.php). Never null, which would mean
+     * osTicket's stock password box.
+     */
+    static function secretWidgetClass(): string
+    {
+        if (self::secretWidgetAvailable() || !class_exists('S3NativeSecretUnavailableWidget', false)) {
+            // Without osTicket's Widget class no form can be rendered at all.
+            return static::$secretWidget;
+        }
+        return 'S3NativeSecretUnavailableWidget';
+    }
+
+    static function secretWidgetAvailable(): bool
+    {
+        return class_exists(static::$secretWidget, false);
+    }
+
+    static function secretWidgetMissingMessage(): string
+    {
+        return 'The secret access key cannot be entered on this page: the plugin\'s secret box '
+            . '(lib/SecretWidget.php, built on osTicket\'s PasswordWidget) is not available in this '
+            . 'osTicket, and osTicket\'s stock box would send the secret back to the browser. A saved '
+            . 'secret is kept. Fix: reinstall the plugin in a version made for this osTicket, or leave '
+            . 'the key ID and secret empty to use the web server\'s AWS credentials.';
     }
 
     /**
@@ -235,9 +284,14 @@ class S3NativeStorageConfig extends PluginConfig
         if ($settings->bucket === '') {
             $this->reportError($errors, 'bucket', 'Enter the name of the S3 bucket.');
         }
-        if ($keyId !== '' && $secret === '') {
-            $this->reportError($errors, 'secret-access-key', 'Enter the secret for this access key ID, '
-                . 'or clear the key ID to use the server\'s AWS credentials.');
+        if ($typedSecret !== '' && !self::secretWidgetAvailable()) {
+            // Only a hand-made request can carry one: the page offers no box.
+            $this->reportError($errors, 'secret-access-key', self::secretWidgetMissingMessage());
+        } elseif ($keyId !== '' && $secret === '') {
+            $this->reportError($errors, 'secret-access-key', self::secretWidgetAvailable()
+                ? 'Enter the secret for this access key ID, or clear the key ID to use the server\'s '
+                    . 'AWS credentials.'
+                : self::secretWidgetMissingMessage());
         }
         if ($keyId === '' && $typedSecret !== '') {
             $this->reportError($errors, 'aws-key-id', 'Enter the access key ID that goes with this secret.');
@@ -264,12 +318,13 @@ class S3NativeStorageConfig extends PluginConfig
             return false;
         }
         try {
-            AccessCheck::run(new BackendFactory($settings));
+            $result = AccessCheck::run(new BackendFactory($settings));
         } catch (\Throwable $e) {
             list($field, $message) = ErrorAdvisor::configFailure($e, $settings);
             $this->reportError($errors, $field, $message);
             return false;
         }
+        self::showWarnings($result['warnings']);
 
         // Store what was checked: the folder and endpoint without stray slashes.
         $config['folder'] = $settings->folder;
@@ -283,6 +338,26 @@ class S3NativeStorageConfig extends PluginConfig
             . PHP_VERSION . ', ' . PHP_SAPI . '). Install it and enable it for every PHP the '
             . 'helpdesk runs under (on Debian: phpenmod s3_attachments, then restart php-fpm or '
             . 'Apache).';
+    }
+
+    /**
+     * What the check found worth knowing but not worth refusing (e.g. an
+     * http:// endpoint: what travels in clear). Shown as a warning banner
+     * above the saved form where osTicket has its Messages API (1.17+), else
+     * written to the system log.
+     *
+     * @param string[] $warnings
+     */
+    private static function showWarnings(array $warnings): void
+    {
+        foreach ($warnings as $warning) {
+            if (class_exists('Messages') && method_exists('Messages', 'warning')) {
+                // osTicket prints banners as HTML.
+                Messages::warning(htmlspecialchars($warning, ENT_QUOTES, 'UTF-8'));
+            } else {
+                SystemLog::warning($warning);
+            }
+        }
     }
 
     /** Shows $message on the field (if any) and at the top of the form. */

@@ -14,18 +14,82 @@ final class SystemLog
     const TITLE = 'Attachments in S3 (native extension)';
     const REPEAT_AFTER = 3600;
 
-    /** @var string|null where the once-an-hour markers live; null: the system temp folder */
+    /** Failures of one kind are logged at most once in this many seconds. */
+    const FAILURE_WINDOW = 60;
+
+    /** @var string|null where the markers and counters live; null: the system temp folder */
     public static $markerDirectory = null;
 
+    /** @var callable|null returns the current Unix time; null: time() (tests set a clock) */
+    public static $clock = null;
+
     /** Logs an error; falls back to PHP's error log outside osTicket. */
-    public static function error(string $message, bool $alert = false): void
+    public static function error(string $message, bool $alert = false, string $title = self::TITLE): void
     {
         global $ost;
         if ($ost && method_exists($ost, 'logError')) {
-            $ost->logError(self::TITLE, $message, $alert);
+            $ost->logError($title, $message, $alert);
         } else {
-            error_log(self::TITLE . ': ' . $message);
+            error_log($title . ': ' . $message);
         }
+    }
+
+    /** Logs a warning, never with an alert e-mail. */
+    public static function warning(string $message): void
+    {
+        global $ost;
+        if ($ost && method_exists($ost, 'logWarning')) {
+            $ost->logWarning(self::TITLE, $message, false);
+        } else {
+            error_log(self::TITLE . ' (warning): ' . $message);
+        }
+    }
+
+    /**
+     * Logs a failure without an alert e-mail, at most once per
+     * FAILURE_WINDOW for each $kind (e.g. "read:S3AttachmentNetworkException"),
+     * across every request of this helpdesk. During an outage every image
+     * of every page fails: one entry a minute per kind, saying how many
+     * were left out, keeps the log readable and the admin's mailbox empty.
+     *
+     * @return bool whether this one was logged
+     */
+    public static function failureRateLimited(string $kind, string $title, string $message): bool
+    {
+        $counter = self::markerPath('failures-' . $kind, '.count');
+        $handle = @fopen($counter, 'c+');
+        if ($handle === false || !flock($handle, LOCK_EX)) {
+            // No shared counter: better one entry per failure than none.
+            self::error($message, false, $title);
+            return true;
+        }
+        try {
+            $state = json_decode((string) stream_get_contents($handle), true);
+            $now = self::now();
+            $since = is_array($state) ? (int) ($state['since'] ?? 0) : 0;
+            $suppressed = is_array($state) ? (int) ($state['suppressed'] ?? 0) : 0;
+            $log = $since === 0 || $now - $since >= self::FAILURE_WINDOW || $now < $since;
+            if ($log) {
+                if ($suppressed > 0) {
+                    $message .= sprintf(' (%d more failure%s like this one in the %d seconds before '
+                        . 'were not logged.)', $suppressed, $suppressed === 1 ? '' : 's', $now - $since);
+                }
+                $state = ['since' => $now, 'suppressed' => 0];
+            } else {
+                $state = ['since' => $since, 'suppressed' => $suppressed + 1];
+            }
+            ftruncate($handle, 0);
+            rewind($handle);
+            fwrite($handle, json_encode($state));
+            fflush($handle);
+        } finally {
+            flock($handle, LOCK_UN);
+            fclose($handle);
+        }
+        if ($log) {
+            self::error($message, false, $title);
+        }
+        return $log;
     }
 
     /**
@@ -34,14 +98,25 @@ final class SystemLog
      */
     public static function errorOncePerHour(string $id, string $message): void
     {
-        $directory = self::$markerDirectory !== null ? self::$markerDirectory : sys_get_temp_dir();
-        $marker = sprintf('%s/osticket-s3-native-%s.logged', rtrim($directory, '/'),
-            md5(__DIR__ . "\0" . $id . "\0" . $message));
+        $marker = self::markerPath($id . "\0" . $message, '.logged');
         $last = @filemtime($marker);
         if ($last !== false && time() - $last < self::REPEAT_AFTER) {
             return;
         }
         @touch($marker);
         self::error($message);
+    }
+
+    /** A file in the marker directory, one per helpdesk (this plugin's path) and id. */
+    private static function markerPath(string $id, string $suffix): string
+    {
+        $directory = self::$markerDirectory !== null ? self::$markerDirectory : sys_get_temp_dir();
+        return sprintf('%s/osticket-s3-native-%s%s', rtrim($directory, '/'),
+            md5(__DIR__ . "\0" . $id), $suffix);
+    }
+
+    private static function now(): int
+    {
+        return self::$clock !== null ? (int) (self::$clock)() : time();
     }
 }

@@ -54,6 +54,24 @@ class ConfigSaveTest extends PluginTestCase
         $this->assertSame($this->folder, $rows['folder'], 'folder stored without stray slashes');
     }
 
+    public function test_http_endpoint_is_saved_with_a_warning_banner(): void
+    {
+        // The test server is plain http://: the check warns (what travels in
+        // clear), and the warning does not stop the save.
+        $this->assertStringStartsWith('http://', self::env('S3_TEST_ENDPOINT'));
+
+        $errors = $this->save();
+
+        $this->assertSame([], $errors);
+        $this->assertSame(self::bucket(), $this->storedRows()['bucket'] ?? null, 'saved despite the warning');
+        $warnings = array_values(array_filter(Messages::$queued, function ($m) {
+            return $m['level'] === 'warning';
+        }));
+        $this->assertNotEmpty($warnings, 'checkAccess() warnings are shown to the admin');
+        $this->assertMatchesRegularExpression('/http:|clear|unencrypted|TLS|HTTPS/i', $warnings[0]['message']);
+        $this->assertStringNotContainsString(self::env('S3_TEST_SECRET_KEY'), json_encode(Messages::$queued));
+    }
+
     public function test_saved_secret_is_encrypted_at_rest(): void
     {
         $this->save();

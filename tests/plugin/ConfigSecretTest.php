@@ -159,4 +159,28 @@ class ConfigSecretTest extends PluginTestCase
         $this->assertGreaterThanOrEqual(3, count(self::systemLog('error')), 'every failure was logged');
         $this->assertNotShown($secret, self::everyLogEntry(), 'the system log');
     }
+
+    public function test_without_the_plugins_secret_box_the_page_fails_closed(): void
+    {
+        // As if lib/SecretWidget.php could not be loaded (e.g. osTicket
+        // renamed PasswordWidget): osTicket's stock box would echo the
+        // secret posted with Save back into the page.
+        S3NativeStorageConfig::$secretWidget = 'NoSuchS3NativeSecretWidget';
+        try {
+            $instance = $this->instanceInNewRequest();
+            Request::submit($this->settingsValues());
+            $errors = $this->save($instance);
+            $page = self::rendered($instance);
+        } finally {
+            S3NativeStorageConfig::$secretWidget = 'S3NativeSecretWidget';
+        }
+
+        $this->assertNotShown(self::secret(), $page, 'the page rendered after Save without the secret box');
+        $this->assertNotShown(self::secret(), print_r($errors, true), 'the errors');
+        $this->assertStringNotContainsString('name="secret-access-key"', $page, 'no box to type a secret into');
+        $this->assertStringContainsString('cannot be entered on this page', $page, 'the page says why');
+        $this->assertStringContainsString('cannot be entered on this page', $errors['err'] ?? '',
+            'saving says why instead of asking for a secret that cannot be typed');
+        $this->assertSame([], ConfigStore::$rows[$instance->getNamespace()] ?? [], 'nothing saved');
+    }
 }

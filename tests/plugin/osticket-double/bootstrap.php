@@ -27,6 +27,7 @@ require_once __DIR__ . '/forms.php';
 require_once __DIR__ . '/plugin.php';
 require_once __DIR__ . '/file.php';
 require_once __DIR__ . '/cli.php';
+require_once __DIR__ . '/messages.php';
 
 /** Puts the stand-in back into the state of a freshly started request. */
 function osticket_double_reset(): void
@@ -41,4 +42,5 @@ function osticket_double_reset(): void
     FileStorageBackend::reset();
     AttachmentFile::reset();
     AttachmentChunkedData::reset();
+    Messages::reset();
 }
