@@ -9,6 +9,8 @@
 
 namespace S3Native;
 
+require_once __DIR__ . '/SystemLog.php';
+
 class StorageError extends \IOException
 {
     static $title = 'S3 attachment storage failed';
@@ -20,9 +22,24 @@ final class UploadFailed extends StorageError
     static $title = 'Unable to store attachment in S3';
 }
 
+/**
+ * Reading failed. Reads happen for every image of every page: during an
+ * outage osTicket's usual "log and e-mail the admin" per failure would send
+ * one alert per image per page view. So no alert e-mail, and one log entry
+ * a minute per kind of failure (with the count of those left out).
+ */
 final class ReadFailed extends StorageError
 {
     static $title = 'Unable to read attachment from S3';
+    static $sendAlert = false;
+
+    /** @param string $kind what failed, for the rate limit: "operation:exception class" */
+    function __construct($message, string $kind = 'read')
+    {
+        // Not BaseError's constructor: it logs every time.
+        \Exception::__construct((string) $message);
+        SystemLog::failureRateLimited($kind, $this->getTitle(), (string) $message);
+    }
 }
 
 /** Deleting failed: the object is now orphaned in the bucket. */
