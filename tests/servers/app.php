@@ -6,6 +6,9 @@
 //   upload   &n=N   (POST body)   createUpload(obj-N), write() in 1 MiB chunks, finish() -> JSON
 //   read     &n=N[&off=O&len=L]   read(obj-N, O, L)                    -> JSON size, sha256, crc32c
 //   passthru &n=N[&off=O&len=L]   head() for the size, Content-Length, passthru() -> the bytes
+//   stream   &n=N&ignore_abort=0|1 passthru() of the whole object with ignore_user_abort as asked,
+//                                 for downloads cancel.py cancels; when the request ends (also
+//                                 after a bailout) one JSON line goes to S3A_SERVERS_CANCEL_LOG
 //   presign  &n=N                 presignGet(obj-N, ttl 300, filename) -> JSON url
 //   head     &n=N                 head(obj-N)                          -> JSON (null when missing)
 //   delete   &n=N                 delete(obj-N)                        -> JSON deleted
@@ -116,6 +119,33 @@ try {
             if ($sent !== $expect) {
                 // Too late for a status; the driver sees the short body.
                 error_log("app.php: passthru $key sent $sent bytes, expected $expect");
+            }
+            break;
+
+        case 'stream':
+            $ignore = int_param('ignore_abort', 0) === 1;
+            ignore_user_abort($ignore);
+            $size = backend()->head($key)['size'] ?? null;
+            if ($size === null) {
+                reply(404, ['error' => 'no such object']);
+                break;
+            }
+            $outcome = ['pid' => getmypid(), 'ignore_abort' => $ignore, 'size' => $size, 'sent' => null,
+                'error' => null, 'started' => microtime(true)];
+            $log = env('S3A_SERVERS_CANCEL_LOG');
+            // Shutdown functions run after a bailout too: the line is written
+            // whether passthru() returned, threw, or was jumped over.
+            register_shutdown_function(function () use (&$outcome, $log): void {
+                $outcome['aborted'] = connection_aborted() === 1;
+                $outcome['ms'] = round((microtime(true) - $outcome['started']) * 1000);
+                file_put_contents($log, json_encode($outcome, JSON_UNESCAPED_SLASHES) . "\n", FILE_APPEND | LOCK_EX);
+            });
+            header('Content-Type: application/octet-stream');
+            header("Content-Length: $size");
+            try {
+                $outcome['sent'] = backend()->passthru($key);
+            } catch (S3AttachmentException $e) {
+                $outcome['error'] = get_class($e) . ': ' . $e->getMessage();
             }
             break;
 

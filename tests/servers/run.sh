@@ -17,10 +17,16 @@
 # missing. Never touches the system's php-fpm or Apache configuration or
 # services: everything runs from a temp dir, bound to 127.0.0.1 on free ports.
 #
+# Then, on php-fpm and Apache, cancelled downloads (tests/servers/cancel.py):
+# a large object passthru()'d and cut by the client with a reset, many
+# times, with ignore_user_abort on and off; the workers' S3 connections and
+# memory must stay flat.
+#
 # Knobs: S3A_SERVERS_REQUESTS (300 per server), S3A_SERVERS_CONCURRENCY (8),
 # S3A_SERVERS_TIMEOUT (20 s per request), S3A_SERVERS_SEED (repeat a run's
 # request mix), S3A_SERVERS_ONLY (fpm or apache), S3A_SERVERS_KEEP=1 (keep
-# the temp dir with configs and logs).
+# the temp dir with configs and logs), S3A_SERVERS_CANCELS (30 cancelled
+# downloads per mode and server), S3A_SERVERS_CANCEL_MIB (32, the object's size).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
@@ -30,6 +36,8 @@ REQUESTS=${S3A_SERVERS_REQUESTS:-300}
 CONCURRENCY=${S3A_SERVERS_CONCURRENCY:-8}
 TIMEOUT=${S3A_SERVERS_TIMEOUT:-20}
 ONLY=${S3A_SERVERS_ONLY:-}
+CANCELS=${S3A_SERVERS_CANCELS:-30}
+CANCEL_MIB=${S3A_SERVERS_CANCEL_MIB:-32}
 WORKERS=4
 # Connections a worker may open over the run: one kept alive for requests,
 # the parts runtime's own for the 2 parts of a 6 MiB upload, and slack for
@@ -89,6 +97,7 @@ cp "$HERE/app.php" "$HERE/lib.php" "$DOCROOT/"
 echo ok >"$DOCROOT/ready.txt"
 chmod 644 "$DOCROOT"/*
 RUN_ID=$(date +%Y%m%d%H%M%S)-$$ RUN_TAG='' # objects go to servers/<sapi>/$RUN_ID-<server>/
+CANCEL_LOG='' # where app.php's stream action writes how each download ended (per server)
 
 PASSED=0 FAILED=0
 check() { # check OK_EXPR_STATUS "description"
@@ -178,11 +187,13 @@ EOF
 # The app's S3 settings: the endpoint is the counting proxy.
 app_env() { # app_env FORMAT: one line per variable
   local name value
-  for name in S3_TEST_ENDPOINT S3_TEST_BUCKET S3_TEST_REGION S3_TEST_ACCESS_KEY S3_TEST_SECRET_KEY S3A_SERVERS_RUN AWS_EC2_METADATA_DISABLED; do
+  for name in S3_TEST_ENDPOINT S3_TEST_BUCKET S3_TEST_REGION S3_TEST_ACCESS_KEY S3_TEST_SECRET_KEY S3A_SERVERS_RUN \
+    S3A_SERVERS_CANCEL_LOG AWS_EC2_METADATA_DISABLED; do
     case $name in
       S3_TEST_ENDPOINT) value=http://127.0.0.1:$PROXY_PORT ;;
       S3_TEST_REGION) value=${S3_TEST_REGION:-us-east-1} ;;
       S3A_SERVERS_RUN) value=$RUN_TAG ;;
+      S3A_SERVERS_CANCEL_LOG) value=$CANCEL_LOG ;;
       AWS_EC2_METADATA_DISABLED) value=true ;;
       *) value=${!name} ;;
     esac
@@ -240,6 +251,27 @@ run_driver() { # run_driver NAME KIND ADDR MASTER_PID MASTER_HAS_RUNTIME(yes|no)
   return "$rc"
 }
 
+new_cancel_log() { # new_cancel_log NAME: a fresh log the workers (www-data) can append to
+  CANCEL_LOG=$TMP/$1-cancel.log
+  : >"$CANCEL_LOG"
+  chmod 666 "$CANCEL_LOG"
+}
+
+run_cancel() { # run_cancel NAME KIND ADDR MASTER_PID
+  local result=$TMP/$1-cancel-result.json rc=0
+  python3 "$HERE/cancel.py" --name "$1" --kind "$2" --addr "$3" --script "$DOCROOT/app.php" \
+    --counter "$PROXY_STATE" --master-pid "$4" --workers "$WORKERS" --log "$CANCEL_LOG" \
+    --result "$result" --cancels "$CANCELS" --size-mib "$CANCEL_MIB" --timeout "$TIMEOUT" || rc=$?
+  if [[ -s $result ]]; then
+    local p f
+    read -r p f < <(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["passed"], r["failed"])' "$result")
+    PASSED=$((PASSED + p)) FAILED=$((FAILED + f))
+  else
+    check 1 "$1: cancel.py ended without a result (exit $rc)"
+  fi
+  return "$rc"
+}
+
 # ---------------------------------------------------------------- php-fpm
 
 run_fpm() { # run_fpm plain|preload
@@ -261,6 +293,7 @@ run_fpm() { # run_fpm plain|preload
   mkdir -p "$dir"
   log=$dir/fpm-error.log
   RUN_TAG=$RUN_ID-${name//+/-} # no "+": it would need escaping in S3 listings
+  new_cancel_log "$name"
   local ext=$EXT
   if [[ $variant == preload ]] && ! "${as_user[@]}" test -r "$EXT"; then
     cp "$EXT" "$dir/" # www-data cannot read the build tree
@@ -326,6 +359,9 @@ EOF
   local rc=0 failed_before=$FAILED
   REQUESTS=$requests run_driver "$name" fcgi "127.0.0.1:$port" "$pid" \
     "$([[ $variant == plain ]] && echo no || echo yes)" || rc=$?
+  if [[ $variant == plain ]]; then
+    run_cancel "$name" fcgi "127.0.0.1:$port" "$pid" || rc=1
+  fi
 
   check_leftovers "$name" fpm-fcgi
   grep -E "$CRASH_PATTERN" "$log" "$dir/fpm-stdout.log" && r=1 || r=0
@@ -353,6 +389,7 @@ run_apache() {
   mkdir -p "$dir/php"
   log=$dir/error.log
   RUN_TAG=$RUN_ID-apache
+  new_cancel_log apache
   write_php_ini "$dir/php/php.ini"
   start_proxy apache
   for attempt in 1 2 3; do
@@ -413,6 +450,7 @@ EOF
 
   local rc=0 failed_before=$FAILED
   run_driver apache-mod_php http "127.0.0.1:$port" "$pid" no || rc=$?
+  run_cancel apache-mod_php http "127.0.0.1:$port" "$pid" || rc=1
 
   local r
   check_leftovers apache-mod_php apache2handler
