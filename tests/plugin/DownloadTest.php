@@ -50,6 +50,51 @@ class DownloadTest extends PluginTestCase
         $this->assertSame('image/png', $headers['content-type'] ?? null);
     }
 
+    /** @return array<string, array{0: string, 1: string, 2: string}> name, declared type, content */
+    public function unsafeInlineTypes(): array
+    {
+        return [
+            'SVG (can carry script)' => ['drawing.svg', 'image/svg+xml',
+                '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.domain)</script></svg>'],
+            'HTML' => ['page.html', 'text/html', '<html><script>alert(document.domain)</script></html>'],
+        ];
+    }
+
+    /**
+     * @dataProvider unsafeInlineTypes
+     * The sender declares the type; shown inline it would run in the
+     * bucket's origin. The signed URL serves it as a download instead.
+     */
+    public function test_redirect_never_serves_active_content_inline(string $name, string $type, string $content): void
+    {
+        $this->installPlugin();
+        $file = $this->createFile($content, $name, $type);
+
+        $url = self::redirectUrlOf(function () use ($file) {
+            AttachmentFile::lookup($file->id)->download('inline', 3600);
+        });
+        parse_str((string) parse_url($url, PHP_URL_QUERY), $query);
+        $response = self::fetch($url);
+
+        $this->assertMatchesRegularExpression('/^attachment\s*;/', $query['response-content-disposition'] ?? '');
+        $this->assertMatchesRegularExpression('/^attachment\s*;/', $response['headers']['content-disposition'] ?? '');
+        $this->assertStringContainsString($name, $response['headers']['content-disposition']);
+        $this->assertSame($content, $response['body']);
+    }
+
+    public function test_redirect_keeps_raster_images_inline(): void
+    {
+        $this->installPlugin();
+        $file = $this->createFile("\x89PNG\r\n\x1a\n", 'photo.png', 'image/png');
+
+        $url = self::redirectUrlOf(function () use ($file) {
+            AttachmentFile::lookup($file->id)->download('inline', 3600);
+        });
+        parse_str((string) parse_url($url, PHP_URL_QUERY), $query);
+
+        $this->assertMatchesRegularExpression('/^inline\s*;/', $query['response-content-disposition'] ?? '');
+    }
+
     public function test_redirect_filename_with_quotes_and_unicode_is_rfc5987_encoded(): void
     {
         $this->installPlugin();
