@@ -10,6 +10,7 @@ use ext_php_rs::types::ZendHashTable;
 
 use super::convert::{object_info, pairs, put_result};
 use super::exceptions::OrThrow;
+use super::output;
 use super::reader::S3AttachmentReader;
 use super::upload::S3AttachmentUpload;
 use crate::core::{Backend, BackendOptions, ByteRange, PresignOptions, PutOptions};
@@ -70,17 +71,12 @@ impl S3AttachmentBackend {
     }
 
     /// Streams through PHP's output layer, so `ob_start()` captures it and
-    /// php-fpm sends it as it comes.
+    /// php-fpm sends it as it comes. Stops when the client has gone away.
     #[php(defaults(offset = 0))]
     pub fn passthru(&self, key: BinarySlice<u8>, offset: i64, length: Option<i64>) -> PhpResult<i64> {
         let range = ByteRange::new(offset, length).or_throw()?;
-        let mut sink = |chunk: &[u8]| {
-            // The output layer buffers or sends everything it is given;
-            // a client that went away is PHP's to notice, not ours.
-            let _ = ext_php_rs::zend::output_write(chunk);
-            Ok(())
-        };
-        Ok(self.inner.passthru(&key, range, &mut sink).or_throw()? as i64)
+        let outcome = output::stream(|sink| self.inner.passthru(&key, range, sink));
+        Ok(outcome.or_throw()? as i64)
     }
 
     pub fn presign_get(&self, key: BinarySlice<u8>, opts: Option<&ZendHashTable>) -> PhpResult<String> {
@@ -89,14 +85,12 @@ impl S3AttachmentBackend {
     }
 
     pub fn head(&self, key: BinarySlice<u8>) -> PhpResult<Option<ZBox<ZendHashTable>>> {
-        let object_key = self.inner.object_key(&key).or_throw()?;
-        Ok(self.inner.head(&object_key).or_throw()?.as_ref().map(object_info))
+        Ok(self.inner.head(&key).or_throw()?.as_ref().map(object_info))
     }
 
     /// True when the object is gone, including when it already was.
     pub fn delete(&self, key: BinarySlice<u8>) -> PhpResult<bool> {
-        let object_key = self.inner.object_key(&key).or_throw()?;
-        self.inner.delete_object(&object_key).or_throw()?;
+        self.inner.delete(&key).or_throw()?;
         Ok(true)
     }
 
@@ -116,6 +110,7 @@ impl S3AttachmentBackend {
         let _ = t.insert("probe_key", report.probe_key);
         let _ = t.insert("checksum_confirmed", report.checksum_confirmed);
         let _ = t.insert("elapsed_ms", report.elapsed_ms);
+        let _ = t.insert("warnings", report.warnings);
         Ok(t)
     }
 }

@@ -2,12 +2,22 @@
 //!
 //! The classes are registered as plain PHP subclasses of RuntimeException
 //! (not Rust-backed objects) so PHP code can construct, extend and catch
-//! them like any exception class of its own.
+//! them like any exception class of its own. The base class carries what a
+//! caller may act on as typed fields with getters (the S3 code, request id,
+//! operation, option name, bucket, key, HTTP status), so nobody has to
+//! parse a message; they are null on exceptions PHP code constructs.
 
-use ext_php_rs::builders::ClassBuilder;
+use std::ffi::{c_char, c_int};
+
+use ext_php_rs::builders::{ClassBuilder, FunctionBuilder};
+use ext_php_rs::convert::IntoZval;
 use ext_php_rs::exception::PhpException;
-use ext_php_rs::zend::ClassEntry;
+use ext_php_rs::ffi::{zend_class_entry, zend_object};
+use ext_php_rs::flags::{DataType, MethodFlags};
+use ext_php_rs::types::{ZendObject, Zval};
+use ext_php_rs::zend::{ClassEntry, ExecuteData};
 
+use super::zend_tables::registered_class;
 use crate::core::{Error, ErrorKind};
 
 pub const BASE: &str = "S3AttachmentException";
@@ -21,18 +31,44 @@ const CLASSES: &[(ErrorKind, &str)] = &[
     (ErrorKind::Integrity, "S3AttachmentIntegrityException"),
 ];
 
-/// A class registered so far. During startup `EG(class_table)` does not
-/// exist yet, so this reads the compiler's table, which holds every class.
-fn registered_class(name: &str) -> Option<&'static ClassEntry> {
-    // SAFETY: the compiler globals exist for the life of the process.
-    let table = unsafe { ext_php_rs::ffi::ext_php_rs_compiler_globals().as_ref() }?.class_table;
-    if table.is_null() {
-        return None;
-    }
-    // SAFETY: the engine's live class table; the name is valid for its length.
-    let found = unsafe { ext_php_rs::ffi::zend_hash_str_find_ptr_lc(table, name.as_ptr().cast(), name.len()) };
-    // SAFETY: entries of the class table are class entries living for the process.
-    unsafe { found.cast::<ClassEntry>().as_ref() }
+/// The base class's fields: property name and getter.
+const FIELDS: &[(&str, &str)] = &[
+    ("s3Code", "getS3Code"),
+    ("requestId", "getRequestId"),
+    ("operation", "getOperation"),
+    ("optionName", "getOptionName"),
+    ("bucket", "getBucket"),
+    ("objectKey", "getObjectKey"),
+    ("httpStatus", "getHttpStatus"),
+];
+
+const ZEND_ACC_PROTECTED: c_int = 1 << 1;
+
+extern "C" {
+    fn zend_declare_property_null(ce: *mut zend_class_entry, name: *const c_char, len: usize, access: c_int);
+    fn zend_update_property_stringl(
+        scope: *mut zend_class_entry,
+        object: *mut zend_object,
+        name: *const c_char,
+        name_len: usize,
+        value: *const c_char,
+        value_len: usize,
+    );
+    fn zend_update_property_long(
+        scope: *mut zend_class_entry,
+        object: *mut zend_object,
+        name: *const c_char,
+        name_len: usize,
+        value: i64,
+    );
+    fn zend_read_property(
+        scope: *mut zend_class_entry,
+        object: *mut zend_object,
+        name: *const c_char,
+        name_len: usize,
+        silent: bool,
+        rv: *mut Zval,
+    ) -> *mut Zval;
 }
 
 fn runtime_exception() -> &'static ClassEntry {
@@ -43,16 +79,58 @@ fn base_exception() -> &'static ClassEntry {
     registered_class(BASE).expect("the base exception is registered first")
 }
 
+fn declare_fields(ce: &'static mut ClassEntry, _: ext_php_rs::args::ArgInfoTables) {
+    for (name, _) in FIELDS {
+        // SAFETY: MINIT, the class being registered; the name is valid for its length.
+        unsafe { zend_declare_property_null(ce, name.as_ptr().cast(), name.len(), ZEND_ACC_PROTECTED) };
+    }
+}
+
+/// One getter: reads its field (by the getter's position in FIELDS).
+fn read_field(ex: &mut ExecuteData, retval: &mut Zval, index: usize) {
+    let name = FIELDS[index].0;
+    let Some(this) = ex.get_self() else { return retval.set_null() };
+    let mut scratch = Zval::new();
+    let scope = (base_exception() as *const ClassEntry).cast_mut();
+    // SAFETY: `this` is the live object the method was called on; the
+    // engine returns a pointer into it or to `scratch`, both alive here.
+    let value = unsafe { zend_read_property(scope, this, name.as_ptr().cast(), name.len(), true, &mut scratch).as_ref() };
+    match value {
+        Some(v) if v.is_string() => retval.set_string(v.str().unwrap_or_default(), false).unwrap_or_default(),
+        Some(v) if v.is_long() => retval.set_long(v.long().unwrap_or_default()),
+        _ => retval.set_null(),
+    }
+}
+
+macro_rules! getters {
+    ($($index:literal => $fn:ident,)*) => {
+        $(extern "C" fn $fn(ex: &mut ExecuteData, retval: &mut Zval) { read_field(ex, retval, $index) })*
+        const GETTERS: &[extern "C" fn(&mut ExecuteData, &mut Zval)] = &[$($fn,)*];
+    };
+}
+
+getters! {
+    0 => get_s3_code,
+    1 => get_request_id,
+    2 => get_operation,
+    3 => get_option_name,
+    4 => get_bucket,
+    5 => get_object_key,
+    6 => get_http_status,
+}
+
 /// A panic must not cross this `extern "C"` boundary: it would abort PHP.
 pub extern "C" fn register_on_startup(_type: i32, _module: i32) -> i32 {
     let registered = std::panic::catch_unwind(|| {
-        let plain = |name: &str, parent: ext_php_rs::class::ClassEntryInfo| {
-            // No Rust object behind these: instances are ordinary exceptions.
-            ClassBuilder::new(name).extends(parent).registration(|_, _| {}).register().is_ok()
-        };
-        let mut ok = plain(BASE, (runtime_exception, "RuntimeException"));
+        let mut base = ClassBuilder::new(BASE).extends((runtime_exception, "RuntimeException")).registration(declare_fields);
+        for (i, (field, getter)) in FIELDS.iter().enumerate() {
+            let returns = if *field == "httpStatus" { DataType::Long } else { DataType::String };
+            base = base.method(FunctionBuilder::new(*getter, GETTERS[i]).returns(returns, false, true), MethodFlags::Public);
+        }
+        let mut ok = base.register().is_ok();
         for (_, name) in CLASSES {
-            ok &= plain(name, (base_exception, BASE));
+            // No Rust object behind these: instances are ordinary exceptions.
+            ok &= ClassBuilder::new(*name).extends((base_exception, BASE)).registration(|_, _| {}).register().is_ok();
         }
         ok
     });
@@ -67,13 +145,46 @@ fn class_for(kind: ErrorKind) -> &'static str {
     CLASSES.iter().find(|(k, _)| *k == kind).map_or(BASE, |(_, name)| name)
 }
 
-/// The exception for a core error. Its code is the HTTP status when the
-/// store answered, else 0.
+/// The exception for a core error, its fields filled in. Its code is the
+/// HTTP status when the store answered, else 0.
 pub fn to_php(err: Error) -> PhpException {
-    let class = ClassEntry::try_find(class_for(err.kind))
-        .or_else(|| ClassEntry::try_find(BASE))
-        .unwrap_or_else(ext_php_rs::zend::ce::exception);
-    PhpException::new(err.to_string(), err.status.map_or(0, i32::from), class)
+    let message = err.to_string();
+    let code = err.status.map_or(0, i32::from);
+    let Some(class) = ClassEntry::try_find(class_for(err.kind)) else {
+        return PhpException::new(message, code, ext_php_rs::zend::ce::exception());
+    };
+    let mut object = ZendObject::new(class);
+    let scope = (class as *const ClassEntry).cast_mut();
+    let ptr: *mut zend_object = &mut *object;
+    let set_str = |name: &str, value: &str| {
+        // SAFETY: a live object of `class`; names and values valid for their lengths.
+        unsafe {
+            zend_update_property_stringl(scope, ptr, name.as_ptr().cast(), name.len(), value.as_ptr().cast(), value.len())
+        }
+    };
+    set_str("message", &message);
+    for (field, value) in [
+        ("s3Code", err.code.as_deref()),
+        ("requestId", err.request_id.as_deref()),
+        ("operation", Some(err.operation)),
+        ("optionName", err.option.as_deref()),
+        ("bucket", err.bucket.as_deref()),
+        ("objectKey", err.key.as_deref()),
+    ] {
+        if let Some(value) = value {
+            set_str(field, value);
+        }
+    }
+    // SAFETY: as above.
+    unsafe { zend_update_property_long(scope, ptr, c"code".as_ptr(), 4, i64::from(code)) };
+    if let Some(status) = err.status {
+        // SAFETY: as above.
+        unsafe { zend_update_property_long(scope, ptr, c"httpStatus".as_ptr(), 10, i64::from(status)) };
+    }
+    match object.into_zval(false) {
+        Ok(zval) => PhpException::new(message, code, class).with_object(zval),
+        Err(_) => PhpException::new(message, code, class),
+    }
 }
 
 /// `?` on core results inside methods.

@@ -15,5 +15,6 @@ pub extern "C" fn module_info(_module: *mut ModuleEntry) {
     info_table_row!("multipart parts runtime in this process", started(process.parts_runtime));
     info_table_row!("S3 clients in this process", process.clients.to_string());
     info_table_row!("multipart aborts awaiting retry", crate::core::pending_aborts::count().to_string());
+    info_table_row!("multipart aborts given up", crate::core::pending_aborts::dropped().to_string());
     info_table_end!();
 }

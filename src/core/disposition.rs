@@ -55,6 +55,43 @@ impl DispositionType {
     }
 }
 
+/// Media types a browser may render inline from the store's origin without
+/// running anything: raster images, audio and video. An SVG or HTML file
+/// sent inline from there runs its scripts with that origin (every other
+/// object of the bucket reachable through signed links it can see), so
+/// everything else is downloaded instead.
+const SAFE_INLINE_TYPES: &[&str] = &[
+    "image/png",
+    "image/apng",
+    "image/jpeg",
+    "image/pjpeg",
+    "image/gif",
+    "image/webp",
+    "image/avif",
+    "image/bmp",
+    "image/x-icon",
+    "image/vnd.microsoft.icon",
+];
+
+/// Whether a response of this Content-Type may be shown inline. Unknown
+/// (None) is not: the store would answer with whatever type it holds.
+pub fn inline_is_safe(content_type: Option<&str>) -> bool {
+    let Some(media_type) = content_type.and_then(|t| t.split(';').next()) else { return false };
+    let media_type = media_type.trim().to_ascii_lowercase();
+    SAFE_INLINE_TYPES.contains(&media_type.as_str())
+        || media_type.starts_with("audio/")
+        || media_type.starts_with("video/")
+}
+
+/// `kind`, except that inline becomes attachment for a type that is not
+/// safe to render inline.
+pub fn safe_disposition(kind: DispositionType, content_type: Option<&str>) -> DispositionType {
+    match kind {
+        DispositionType::Inline if !inline_is_safe(content_type) => DispositionType::Attachment,
+        other => other,
+    }
+}
+
 /// The header value for a disposition and an optional filename.
 pub fn content_disposition(kind: DispositionType, filename: Option<&str>) -> String {
     let Some(name) = filename.map(clean_filename).filter(|n| !n.is_empty()) else {
@@ -124,6 +161,19 @@ pub fn validate_content_type(value: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_raster_images_audio_and_video_stay_inline() {
+        use DispositionType::*;
+        for safe in ["image/png", "IMAGE/JPEG; q=1", "image/gif", "audio/ogg", "video/webm"] {
+            assert_eq!(safe_disposition(Inline, Some(safe)), Inline, "{safe}");
+        }
+        for unsafe_type in ["image/svg+xml", "text/html", "application/xhtml+xml", "text/xml", "application/pdf", "text/plain"] {
+            assert_eq!(safe_disposition(Inline, Some(unsafe_type)), Attachment, "{unsafe_type}");
+        }
+        assert_eq!(safe_disposition(Inline, None), Attachment, "unknown type");
+        assert_eq!(safe_disposition(Attachment, Some("image/png")), Attachment);
+    }
 
     #[test]
     fn plain_name() {

@@ -39,6 +39,9 @@ pub struct Error {
     pub status: Option<u16>,
     pub detail: String,
     pub fix: Option<String>,
+    /// For a refused option or argument: its name (`endpoint`, `ttl`,
+    /// `metadata.NAME`), so a caller can point at the field to correct.
+    pub option: Option<String>,
 }
 
 impl Error {
@@ -53,7 +56,15 @@ impl Error {
             status: None,
             detail: detail.into(),
             fix: None,
+            option: None,
         }
+    }
+
+    /// An invalid value of the named option.
+    pub fn option(name: &str, detail: impl Into<String>) -> Self {
+        let mut e = Error::config(detail);
+        e.option = Some(name.to_owned());
+        e
     }
 
     /// An invalid option or argument, with what is allowed.

@@ -10,6 +10,19 @@ use super::error::{Error, Result};
 /// S3's own limit on the UTF-8 length of a whole key.
 pub const MAX_KEY_BYTES: usize = 1024;
 
+/// Whether a key names an object about to be created, or one that exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyUse {
+    /// Keys we write are held to the strict shape.
+    New,
+    /// Keys of existing objects are taken as stored: other writers (the
+    /// official osTicket plugin with a folder typed `a/` or `/a`) left keys
+    /// with empty segments, `a//KEY` and `/a/KEY`, and those objects must
+    /// stay readable and deletable. `.`/`..` segments and control
+    /// characters stay refused: stores and proxies resolve them differently.
+    Stored,
+}
+
 /// A folder inside the bucket, stored normalised as `""` or `"a/b/"`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct KeyPrefix(String);
@@ -23,11 +36,11 @@ impl KeyPrefix {
             return Ok(KeyPrefix(String::new()));
         }
         check_segments(trimmed).map_err(|why| {
-            Error::config(format!("option 'prefix' is invalid: {why}"))
+            Error::option("prefix", format!("option 'prefix' is invalid: {why}"))
                 .with_fix("use a folder name such as 'attachments' or 'helpdesk/files'")
         })?;
         if trimmed.len() >= MAX_KEY_BYTES {
-            return Err(Error::config(format!(
+            return Err(Error::option("prefix", format!(
                 "option 'prefix' is {} bytes long; S3 keys, prefix included, are at most {MAX_KEY_BYTES} bytes",
                 trimmed.len()
             )));
@@ -40,7 +53,7 @@ impl KeyPrefix {
     }
 
     /// The full object key for a caller's key, or why it is refused.
-    pub fn object_key(&self, key: &[u8]) -> Result<String> {
+    pub fn object_key(&self, key: &[u8], usage: KeyUse) -> Result<String> {
         let key = std::str::from_utf8(key).map_err(|_| {
             Error::config("the object key is not valid UTF-8")
                 .with_fix("S3 keys are UTF-8 text; encode binary names (e.g. bin2hex) first")
@@ -48,7 +61,11 @@ impl KeyPrefix {
         if key.is_empty() {
             return Err(Error::config("the object key is empty").with_fix("pass a non-empty key"));
         }
-        check_segments(key).map_err(|why| {
+        let checked = match usage {
+            KeyUse::New => check_segments(key),
+            KeyUse::Stored => check_stored(key),
+        };
+        checked.map_err(|why| {
             Error::config(format!("the object key {:?} is refused: {why}", printable(key)))
                 .with_fix("use keys made of names separated by single '/'")
         })?;
@@ -77,6 +94,16 @@ fn check_segments(path: &str) -> std::result::Result<(), &'static str> {
             "." | ".." => return Err("it contains a '.' or '..' path segment"),
             _ => {}
         }
+    }
+    Ok(())
+}
+
+fn check_stored(path: &str) -> std::result::Result<(), &'static str> {
+    if path.chars().any(|c| c.is_control()) {
+        return Err("it contains a control character (such as NUL, CR or LF)");
+    }
+    if path.split('/').any(|segment| segment == "." || segment == "..") {
+        return Err("it contains a '.' or '..' path segment");
     }
     Ok(())
 }
@@ -112,29 +139,41 @@ mod tests {
     #[test]
     fn object_key_applies_prefix() {
         let p = KeyPrefix::parse("files").unwrap();
-        assert_eq!(p.object_key(b"AbC-_9").unwrap(), "files/AbC-_9");
-        assert_eq!(KeyPrefix::default().object_key(b"x/y").unwrap(), "x/y");
+        assert_eq!(p.object_key(b"AbC-_9", KeyUse::New).unwrap(), "files/AbC-_9");
+        assert_eq!(KeyPrefix::default().object_key(b"x/y", KeyUse::New).unwrap(), "x/y");
     }
 
     #[test]
     fn unicode_keys_are_accepted() {
         let key = "résumé 履歴書 📎.pdf";
-        assert_eq!(KeyPrefix::default().object_key(key.as_bytes()).unwrap(), key);
+        assert_eq!(KeyPrefix::default().object_key(key.as_bytes(), KeyUse::New).unwrap(), key);
     }
 
     #[test]
     fn hostile_keys_are_refused() {
         let p = KeyPrefix::default();
         for bad in [&b""[..], b"/abs", b"a/../b", b"..", b"a\0b", b"a\r\nb", b"a//b", b"a/", b"\xff"] {
-            assert!(p.object_key(bad).is_err(), "{bad:?} should be refused");
+            assert!(p.object_key(bad, KeyUse::New).is_err(), "{bad:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn stored_keys_with_empty_segments_are_taken_as_they_are() {
+        let p = KeyPrefix::default();
+        for stored in ["a//KEY", "/a/KEY", "a/", "//x"] {
+            assert_eq!(p.object_key(stored.as_bytes(), KeyUse::Stored).unwrap(), stored);
+            assert!(p.object_key(stored.as_bytes(), KeyUse::New).is_err(), "{stored} is not a key we create");
+        }
+        for bad in [&b""[..], b"a/../b", b"..", b"./a", b"a\0b", b"a\r\nb", b"\xff"] {
+            assert!(p.object_key(bad, KeyUse::Stored).is_err(), "{bad:?} should be refused");
         }
     }
 
     #[test]
     fn key_length_counts_the_prefix() {
         let p = KeyPrefix::parse("pre").unwrap();
-        assert!(p.object_key(&[b'k'; 1020]).is_ok());
-        assert!(p.object_key(&[b'k'; 1021]).is_err());
-        assert!(KeyPrefix::default().object_key(&[b'k'; 1025]).is_err());
+        assert!(p.object_key(&[b'k'; 1020], KeyUse::New).is_ok());
+        assert!(p.object_key(&[b'k'; 1021], KeyUse::New).is_err());
+        assert!(KeyPrefix::default().object_key(&[b'k'; 1025], KeyUse::Stored).is_err());
     }
 }

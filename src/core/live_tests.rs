@@ -29,7 +29,7 @@ fn backend(prefix: &str) -> Backend {
 
 /// Multipart uploads still open under a full object key.
 fn open_uploads(b: &Backend, object_key: &str) -> usize {
-    let client = b.client().unwrap();
+    let client = b.store().client().unwrap();
     let request = client.s3.list_multipart_uploads().bucket(&b.options().bucket).prefix(object_key);
     let out = super::process::block_on(request.send()).unwrap().expect("list multipart uploads");
     out.uploads().len()
@@ -48,7 +48,7 @@ fn abort_leaves_no_open_multipart_upload() {
     assert_eq!(open_uploads(&b, &key), 1, "the upload is multipart and open before abort");
     upload.abort().unwrap();
     assert_eq!(open_uploads(&b, &key), 0);
-    assert!(b.head(&key).unwrap().is_none());
+    assert!(b.store().head(&key).unwrap().is_none());
 }
 
 #[test]
@@ -71,7 +71,7 @@ fn completed_multipart_upload_is_closed_and_byte_exact() {
     assert_eq!(open_uploads(&b, &key), 0);
     assert_eq!(result.crc32c, Some(super::checksum::crc32c(&body)));
     assert_eq!(b.read(b"k", ByteRange::whole()).unwrap(), body);
-    b.delete_object(&key).unwrap();
+    b.store().delete(&key).unwrap();
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! presigning and error mapping. No PHP type appears here, so `cargo test`
 //! covers it without a PHP runtime.
 
+pub mod access_check;
 pub mod backend;
 pub mod checksum;
 pub mod client;
@@ -12,17 +13,22 @@ pub mod key;
 pub mod options;
 pub mod part_buffer;
 pub mod pending_aborts;
+pub mod presign;
 pub mod process;
 pub mod range;
 pub mod s3_error;
 pub mod sigv4;
+pub mod store;
 pub mod upload;
 pub mod value;
 
 #[cfg(test)]
 mod live_tests;
 
-pub use backend::{AccessReport, Backend, ObjectInfo, PresignOptions};
+pub use access_check::AccessReport;
+pub use backend::Backend;
+pub use presign::PresignOptions;
+pub use store::ObjectInfo;
 pub use download::ObjectReader;
 pub use error::{Error, ErrorKind, Result};
 pub use options::BackendOptions;

@@ -47,29 +47,93 @@ pub const STORAGE_CLASSES: &[&str] = &[
     "OUTPOSTS",
 ];
 
-pub const OPTION_KEYS: &[&str] = &[
-    "bucket",
-    "prefix",
-    "region",
-    "endpoint",
-    "path_style",
-    "access_key_id",
-    "secret_access_key",
-    "session_token",
-    "profile",
-    "acl",
-    "storage_class",
-    "server_side_encryption",
-    "sse_kms_key_id",
-    "cache_control",
-    "part_size",
-    "multipart_threshold",
-    "max_concurrency",
-    "connect_timeout",
-    "operation_timeout",
-    "max_attempts",
-    "ca_bundle",
-];
+/// Declares the option keys once: the enum, its string names (what PHP
+/// passes in its options array) and the list of all of them.
+macro_rules! option_keys {
+    ($($variant:ident => $name:literal,)*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum OptionKey { $($variant,)* }
+
+        impl OptionKey {
+            pub const ALL: &'static [OptionKey] = &[$(OptionKey::$variant,)*];
+
+            pub fn name(self) -> &'static str {
+                match self { $(OptionKey::$variant => $name,)* }
+            }
+        }
+    };
+}
+
+option_keys! {
+    Bucket => "bucket",
+    Prefix => "prefix",
+    Region => "region",
+    Endpoint => "endpoint",
+    PathStyle => "path_style",
+    AccessKeyId => "access_key_id",
+    SecretAccessKey => "secret_access_key",
+    SessionToken => "session_token",
+    Profile => "profile",
+    Acl => "acl",
+    StorageClass => "storage_class",
+    ServerSideEncryption => "server_side_encryption",
+    SseKmsKeyId => "sse_kms_key_id",
+    CacheControl => "cache_control",
+    PartSize => "part_size",
+    MultipartThreshold => "multipart_threshold",
+    MaxConcurrency => "max_concurrency",
+    ConnectTimeout => "connect_timeout",
+    OperationTimeout => "operation_timeout",
+    MaxAttempts => "max_attempts",
+    CaBundle => "ca_bundle",
+}
+
+impl OptionKey {
+    pub fn parse(name: &str) -> Result<Self> {
+        Self::ALL.iter().copied().find(|k| k.name() == name).ok_or_else(|| {
+            Error::config(format!("option '{}' is unknown", name.escape_debug()))
+                .with_fix(format!("use only these options: {}", Self::ALL.iter().map(|k| k.name()).collect::<Vec<_>>().join(", ")))
+        })
+    }
+}
+
+/// The values given, one slot per key; `null` counts as not given.
+struct Given<'a>(Vec<Option<&'a OptionValue>>);
+
+impl<'a> Given<'a> {
+    fn collect(pairs: &'a [(String, OptionValue)]) -> Result<Self> {
+        let mut slots = vec![None; OptionKey::ALL.len()];
+        for (name, value) in pairs {
+            let key = OptionKey::parse(name)?;
+            slots[key as usize] = (!matches!(value, OptionValue::Null)).then_some(value);
+        }
+        Ok(Given(slots))
+    }
+
+    fn get(&self, key: OptionKey) -> Option<&'a OptionValue> {
+        self.0[key as usize]
+    }
+
+    /// A string option run through `check`; empty strings count as not given.
+    fn string(&self, key: OptionKey, check: impl FnOnce(OptionKey, String) -> Result<String>) -> Result<Option<String>> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(v) => Ok(non_empty(check(key, expect_string(key.name(), v)?)?)),
+        }
+    }
+
+    fn bool(&self, key: OptionKey) -> Result<Option<bool>> {
+        self.get(key).map(|v| expect_bool(key.name(), v)).transpose()
+    }
+
+    fn int(&self, key: OptionKey, min: u64, max: u64, unit: &str) -> Result<Option<u64>> {
+        self.get(key).map(|v| expect_u64(key.name(), v, min, max, unit)).transpose()
+    }
+
+    fn seconds(&self, key: OptionKey, max: f64) -> Result<Option<Duration>> {
+        self.get(key).map(|v| expect_seconds(key.name(), v, max)).transpose()
+    }
+}
 
 /// Static keys given in the options. Debug never prints the secret parts.
 #[derive(Clone, PartialEq, Eq)]
@@ -108,7 +172,7 @@ pub struct Endpoint {
 impl Endpoint {
     pub fn parse(raw: &str) -> Result<Self> {
         let bad = |why: &str| {
-            Error::config(format!("option 'endpoint' {why}; got {raw:?}"))
+            Error::option("endpoint", format!("option 'endpoint' {why}; got {raw:?}"))
                 .with_fix("give the store's base URL, e.g. 'https://s3.example.com' or 'http://127.0.0.1:9000'")
         };
         let (https, rest) = if let Some(r) = raw.strip_prefix("https://") {
@@ -141,15 +205,24 @@ impl Endpoint {
         if host.is_empty() {
             return Err(bad("has no host"));
         }
-        if let Some(p) = port {
-            p.parse::<u16>().map_err(|_| bad("has an invalid port"))?;
-        }
         let host_is_ip_or_localhost =
             host.parse::<std::net::IpAddr>().is_ok() || host.eq_ignore_ascii_case("localhost");
+        // Browsers send the Host of a presigned URL lower-cased and without
+        // the scheme's default port; a URL signed for the host as typed
+        // ("S3.Example.COM:443") would get 403 on every download.
+        let host = host.to_ascii_lowercase();
+        let host = if authority.starts_with('[') { format!("[{host}]") } else { host };
+        let default_port = if https { "443" } else { "80" };
+        let authority = match port {
+            Some(p) if p.trim_start_matches('0') != default_port.trim_start_matches('0') || p.is_empty() => {
+                format!("{host}:{}", p.parse::<u16>().map_err(|_| bad("has an invalid port"))?)
+            }
+            _ => host,
+        };
         Ok(Endpoint {
             url: format!("{}://{}", if https { "https" } else { "http" }, authority),
             https,
-            authority: authority.to_owned(),
+            authority,
             host_is_ip_or_localhost,
         })
     }
@@ -182,11 +255,58 @@ pub struct BackendOptions {
 impl BackendOptions {
     /// Options from `key => value` pairs, as a PHP options array gives them.
     pub fn from_pairs(pairs: &[(String, OptionValue)]) -> Result<Self> {
-        let mut builder = BackendOptionsBuilder::default();
-        for (key, value) in pairs {
-            builder.set(key, value)?;
+        use OptionKey::*;
+        let given = Given::collect(pairs)?;
+        let bucket = given.string(Bucket, bucket_name)?.ok_or_else(|| {
+            Error::option(Bucket.name(), "option 'bucket' is required").with_fix("pass ['bucket' => 'your-bucket', ...]")
+        })?;
+        let prefix = match given.get(Prefix) {
+            Some(v) => KeyPrefix::parse(&expect_string(Prefix.name(), v)?)?,
+            None => KeyPrefix::default(),
+        };
+        let endpoint = given.string(Endpoint, |_, s| Ok(s))?.map(|s| self::Endpoint::parse(&s)).transpose()?;
+        let credentials = credentials(
+            given.string(AccessKeyId, header_value)?,
+            given.string(SecretAccessKey, header_value)?,
+            given.string(SessionToken, header_value)?,
+        )?;
+        let sse = server_side_encryption(
+            given.string(ServerSideEncryption, |k, s| one_of(k, s, &["AES256", "aws:kms"]))?,
+            given.string(SseKmsKeyId, header_value)?,
+        )?;
+        let ca_bundle = given.string(CaBundle, |_, s| Ok(s))?.map(PathBuf::from);
+        if let Some(path) = &ca_bundle {
+            if !path.is_file() {
+                return Err(Error::option(
+                    CaBundle.name(),
+                    format!("option 'ca_bundle' names {}, which is not a readable file", path.display()),
+                )
+                .with_fix("give the path of a PEM file with the CA certificate(s) of the endpoint"));
+            }
         }
-        builder.build()
+        Ok(BackendOptions {
+            bucket,
+            prefix,
+            region: given.string(Region, region)?,
+            endpoint,
+            path_style: given.bool(PathStyle)?,
+            credentials,
+            profile: given.string(Profile, header_value)?,
+            acl: given.string(Acl, |k, s| one_of(k, s, CANNED_ACLS))?,
+            storage_class: given.string(StorageClass, storage_class)?,
+            sse,
+            cache_control: match given.get(CacheControl) {
+                Some(v) => header_value(CacheControl, expect_string(CacheControl.name(), v)?)?,
+                None => DEFAULT_CACHE_CONTROL.to_owned(),
+            },
+            part_size: given.int(PartSize, MIN_PART_SIZE, MAX_PART_SIZE, "bytes")?.unwrap_or(8 * MIB),
+            multipart_threshold: given.int(MultipartThreshold, MIN_PART_SIZE, MAX_PART_SIZE, "bytes")?.unwrap_or(16 * MIB),
+            max_concurrency: given.int(MaxConcurrency, 1, 64, "parts in flight")?.unwrap_or(4) as usize,
+            connect_timeout: given.seconds(ConnectTimeout, 3600.0)?.unwrap_or(Duration::from_secs(10)),
+            operation_timeout: given.seconds(OperationTimeout, 86_400.0)?.unwrap_or(Duration::from_secs(120)),
+            max_attempts: given.int(MaxAttempts, 1, 20, "attempts")?.unwrap_or(3) as u32,
+            ca_bundle,
+        })
     }
 
     pub fn path_style(&self) -> bool {
@@ -222,182 +342,90 @@ impl BackendOptions {
     }
 }
 
-/// Collects options one key at a time; `build()` checks what depends on
-/// several keys and fills defaults.
-#[derive(Debug, Default)]
-pub struct BackendOptionsBuilder {
-    bucket: Option<String>,
-    prefix: KeyPrefix,
-    region: Option<String>,
-    endpoint: Option<Endpoint>,
-    path_style: Option<bool>,
+fn credentials(
     access_key_id: Option<String>,
     secret_access_key: Option<String>,
     session_token: Option<String>,
-    profile: Option<String>,
-    acl: Option<String>,
-    storage_class: Option<String>,
-    sse: Option<String>,
-    sse_kms_key_id: Option<String>,
-    cache_control: Option<String>,
-    part_size: Option<u64>,
-    multipart_threshold: Option<u64>,
-    max_concurrency: Option<u64>,
-    connect_timeout: Option<Duration>,
-    operation_timeout: Option<Duration>,
-    max_attempts: Option<u64>,
-    ca_bundle: Option<PathBuf>,
-}
-
-impl BackendOptionsBuilder {
-    /// Sets one option by its string key. `null` means "use the default".
-    pub fn set(&mut self, key: &str, value: &OptionValue) -> Result<&mut Self> {
-        if matches!(value, OptionValue::Null) {
-            if !OPTION_KEYS.contains(&key) {
-                return Err(unknown_key(key));
-            }
-            return Ok(self);
+) -> Result<Option<StaticCredentials>> {
+    let both = || "give both, or neither to use the AWS credential chain";
+    match (access_key_id, secret_access_key) {
+        (Some(access_key_id), Some(secret_access_key)) => {
+            Ok(Some(StaticCredentials { access_key_id, secret_access_key, session_token }))
         }
-        match key {
-            "bucket" => self.bucket = Some(bucket_name(expect_string(key, value)?)?),
-            "prefix" => self.prefix = KeyPrefix::parse(&expect_string(key, value)?)?,
-            "region" => self.region = Some(region(expect_string(key, value)?)?),
-            "endpoint" => self.endpoint = non_empty(expect_string(key, value)?).map(|s| Endpoint::parse(&s)).transpose()?,
-            "path_style" => self.path_style = Some(expect_bool(key, value)?),
-            "access_key_id" => self.access_key_id = non_empty(header_safe(key, expect_string(key, value)?)?),
-            "secret_access_key" => self.secret_access_key = non_empty(header_safe(key, expect_string(key, value)?)?),
-            "session_token" => self.session_token = non_empty(header_safe(key, expect_string(key, value)?)?),
-            "profile" => self.profile = non_empty(header_safe(key, expect_string(key, value)?)?),
-            "acl" => self.acl = non_empty(one_of(key, expect_string(key, value)?, CANNED_ACLS)?),
-            "storage_class" => self.storage_class = non_empty(storage_class(expect_string(key, value)?)?),
-            "server_side_encryption" => self.sse = non_empty(one_of(key, expect_string(key, value)?, &["AES256", "aws:kms"])?),
-            "sse_kms_key_id" => self.sse_kms_key_id = non_empty(header_safe(key, expect_string(key, value)?)?),
-            "cache_control" => self.cache_control = Some(header_safe(key, expect_string(key, value)?)?),
-            "part_size" => self.part_size = Some(expect_u64(key, value, MIN_PART_SIZE, MAX_PART_SIZE, "bytes")?),
-            "multipart_threshold" => {
-                self.multipart_threshold = Some(expect_u64(key, value, MIN_PART_SIZE, MAX_PART_SIZE, "bytes")?)
-            }
-            "max_concurrency" => self.max_concurrency = Some(expect_u64(key, value, 1, 64, "parts in flight")?),
-            "connect_timeout" => self.connect_timeout = Some(expect_seconds(key, value, 3600.0)?),
-            "operation_timeout" => self.operation_timeout = Some(expect_seconds(key, value, 86_400.0)?),
-            "max_attempts" => self.max_attempts = Some(expect_u64(key, value, 1, 20, "attempts")?),
-            "ca_bundle" => self.ca_bundle = non_empty(expect_string(key, value)?).map(PathBuf::from),
-            _ => return Err(unknown_key(key)),
-        }
-        Ok(self)
-    }
-
-    pub fn build(self) -> Result<BackendOptions> {
-        let bucket = self.bucket.ok_or_else(|| {
-            Error::config("option 'bucket' is required").with_fix("pass ['bucket' => 'your-bucket', ...]")
-        })?;
-        let credentials = match (self.access_key_id, self.secret_access_key) {
-            (Some(access_key_id), Some(secret_access_key)) => Some(StaticCredentials {
-                access_key_id,
-                secret_access_key,
-                session_token: self.session_token,
-            }),
-            (None, None) if self.session_token.is_none() => None,
-            (None, None) => {
-                return Err(Error::config("option 'session_token' needs 'access_key_id' and 'secret_access_key'"))
-            }
-            (Some(_), None) => {
-                return Err(Error::config("option 'access_key_id' is set but 'secret_access_key' is not")
-                    .with_fix("give both, or neither to use the AWS credential chain"))
-            }
-            (None, Some(_)) => {
-                return Err(Error::config("option 'secret_access_key' is set but 'access_key_id' is not")
-                    .with_fix("give both, or neither to use the AWS credential chain"))
-            }
-        };
-        let sse = match (self.sse.as_deref(), self.sse_kms_key_id) {
-            (None, None) => None,
-            (Some("AES256"), None) => Some(ServerSideEncryption::Aes256),
-            (Some("aws:kms"), key_id) => Some(ServerSideEncryption::Kms { key_id }),
-            (_, Some(_)) => {
-                return Err(Error::config("option 'sse_kms_key_id' needs 'server_side_encryption' => 'aws:kms'"))
-            }
-            (Some(other), None) => unreachable!("server_side_encryption was checked: {other}"),
-        };
-        if let Some(path) = &self.ca_bundle {
-            if !path.is_file() {
-                return Err(Error::config(format!(
-                    "option 'ca_bundle' names {}, which is not a readable file",
-                    path.display()
-                ))
-                .with_fix("give the path of a PEM file with the CA certificate(s) of the endpoint"));
-            }
-        }
-        let part_size = self.part_size.unwrap_or(8 * MIB);
-        Ok(BackendOptions {
-            bucket,
-            prefix: self.prefix,
-            region: self.region,
-            endpoint: self.endpoint,
-            path_style: self.path_style,
-            credentials,
-            profile: self.profile,
-            acl: self.acl,
-            storage_class: self.storage_class,
-            sse,
-            cache_control: self.cache_control.unwrap_or_else(|| DEFAULT_CACHE_CONTROL.to_owned()),
-            part_size,
-            multipart_threshold: self.multipart_threshold.unwrap_or(16 * MIB),
-            max_concurrency: self.max_concurrency.unwrap_or(4) as usize,
-            connect_timeout: self.connect_timeout.unwrap_or(Duration::from_secs(10)),
-            operation_timeout: self.operation_timeout.unwrap_or(Duration::from_secs(120)),
-            max_attempts: self.max_attempts.unwrap_or(3) as u32,
-            ca_bundle: self.ca_bundle,
-        })
+        (None, None) if session_token.is_none() => Ok(None),
+        (None, None) => Err(Error::option(
+            OptionKey::SessionToken.name(),
+            "option 'session_token' needs 'access_key_id' and 'secret_access_key'",
+        )),
+        (Some(_), None) => Err(Error::option(
+            OptionKey::SecretAccessKey.name(),
+            "option 'access_key_id' is set but 'secret_access_key' is not",
+        )
+        .with_fix(both())),
+        (None, Some(_)) => Err(Error::option(
+            OptionKey::AccessKeyId.name(),
+            "option 'secret_access_key' is set but 'access_key_id' is not",
+        )
+        .with_fix(both())),
     }
 }
 
-fn unknown_key(key: &str) -> Error {
-    Error::config(format!("option '{}' is unknown", key.escape_debug()))
-        .with_fix(format!("use only these options: {}", OPTION_KEYS.join(", ")))
+fn server_side_encryption(mode: Option<String>, kms_key_id: Option<String>) -> Result<Option<ServerSideEncryption>> {
+    match (mode.as_deref(), kms_key_id) {
+        (None, None) => Ok(None),
+        (Some("aws:kms"), key_id) => Ok(Some(ServerSideEncryption::Kms { key_id })),
+        (Some(_), None) => Ok(Some(ServerSideEncryption::Aes256)),
+        (_, Some(_)) => Err(Error::option(
+            OptionKey::SseKmsKeyId.name(),
+            "option 'sse_kms_key_id' needs 'server_side_encryption' => 'aws:kms'",
+        )),
+    }
 }
 
 fn non_empty(s: String) -> Option<String> {
     (!s.is_empty()).then_some(s)
 }
 
-fn bucket_name(s: String) -> Result<String> {
-    let ok = (1..=255).contains(&s.len())
+/// Today's rules are 3 to 63 lowercase characters; buckets created before
+/// 2018 in us-east-1 may have up to 255, with capitals and '_', and are still
+/// in use, so those are accepted too.
+fn bucket_name(key: OptionKey, s: String) -> Result<String> {
+    let ok = (3..=255).contains(&s.len())
         && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'));
     if ok {
         Ok(s)
     } else {
-        Err(Error::config(format!("option 'bucket' is not a valid bucket name: {:?}", s.escape_debug().to_string()))
-            .with_fix("bucket names are 3 to 63 characters: lowercase letters, digits, '.' and '-'"))
+        Err(Error::option(key.name(), format!("option 'bucket' is not a valid bucket name: {:?}", s.escape_debug().to_string()))
+            .with_fix("bucket names are 3 to 255 characters: letters, digits, '.', '-' and '_' (new buckets: 3 to 63, lowercase)"))
     }
 }
 
-fn region(s: String) -> Result<String> {
+fn region(key: OptionKey, s: String) -> Result<String> {
     if !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
         Ok(s)
     } else {
-        Err(Error::config(format!("option 'region' is not a region name: {:?}", s.escape_debug().to_string()))
+        Err(Error::option(key.name(), format!("option 'region' is not a region name: {:?}", s.escape_debug().to_string()))
             .with_fix("use a region such as 'eu-west-1', or 'us-east-1' for most S3-compatible stores"))
     }
 }
 
-fn one_of(key: &str, s: String, allowed: &[&str]) -> Result<String> {
+fn one_of(key: OptionKey, s: String, allowed: &[&str]) -> Result<String> {
     if s.is_empty() || allowed.contains(&s.as_str()) {
         Ok(s)
     } else {
-        Err(Error::config(format!("option '{key}' must be one of {}; got {:?}", allowed.join(", "), s)))
+        Err(Error::option(key.name(), format!("option '{}' must be one of {}; got {:?}", key.name(), allowed.join(", "), s)))
     }
 }
 
-fn storage_class(s: String) -> Result<String> {
+fn storage_class(key: OptionKey, s: String) -> Result<String> {
     if matches!(s.as_str(), "GLACIER" | "DEEP_ARCHIVE") {
-        return Err(Error::config(format!(
+        return Err(Error::option(key.name(), format!(
             "option 'storage_class' {s} is an archive class: its objects cannot be read until restored, \
              so attachments in it break downloads and reply e-mails"
         ))
         .with_fix("use STANDARD, STANDARD_IA or GLACIER_IR (instant retrieval), or a lifecycle rule"));
     }
-    one_of("storage_class", s, STORAGE_CLASSES)
+    one_of(key, s, STORAGE_CLASSES)
 }
 
 /// Values that end up in HTTP headers must not carry CR, LF or other
@@ -406,10 +434,16 @@ pub(crate) fn header_safe(key: &str, s: String) -> Result<String> {
     if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
         Ok(s)
     } else {
-        Err(Error::config(format!(
-            "option '{key}' contains a control or non-ASCII character; only printable ASCII is allowed"
-        )))
+        Err(Error::option(
+            key,
+            format!("option '{key}' contains a control or non-ASCII character; only printable ASCII is allowed"),
+        ))
     }
+}
+
+/// `header_safe` for a backend option.
+fn header_value(key: OptionKey, s: String) -> Result<String> {
+    header_safe(key.name(), s)
 }
 
 #[cfg(test)]
@@ -428,7 +462,7 @@ mod tests {
 
     #[test]
     fn defaults_are_sane() {
-        let o = opts(&[("bucket", s("b"))]).unwrap();
+        let o = opts(&[("bucket", s("bkt"))]).unwrap();
         assert_eq!(o.cache_control, "private, max-age=86400");
         assert_eq!(o.acl, None, "no ACL header by default: buckets with ACLs disabled refuse one");
         assert_eq!(o.part_size, 8 * MIB);
@@ -446,16 +480,16 @@ mod tests {
 
     #[test]
     fn unknown_key_names_key_and_allowed_keys() {
-        let e = opts(&[("bucket", s("b")), ("secret_key", s("x"))]).unwrap_err();
+        let e = opts(&[("bucket", s("bkt")), ("secret_key", s("x"))]).unwrap_err();
         let msg = e.to_string();
         assert!(msg.contains("'secret_key' is unknown") && msg.contains("secret_access_key"), "{msg}");
     }
 
     #[test]
     fn wrong_types_are_refused_with_the_type_seen() {
-        let e = opts(&[("bucket", s("b")), ("part_size", s("8M"))]).unwrap_err();
+        let e = opts(&[("bucket", s("bkt")), ("part_size", s("8M"))]).unwrap_err();
         assert!(e.to_string().contains("'part_size' must be an integer"), "{e}");
-        let e = opts(&[("bucket", s("b")), ("path_style", Int(1))]).unwrap_err();
+        let e = opts(&[("bucket", s("bkt")), ("path_style", Int(1))]).unwrap_err();
         assert!(e.to_string().contains("'path_style' must be a bool"), "{e}");
         let e = opts(&[("bucket", Int(3))]).unwrap_err();
         assert!(e.to_string().contains("'bucket' must be a string"), "{e}");
@@ -472,29 +506,29 @@ mod tests {
             ("connect_timeout", Float(0.0)),
             ("operation_timeout", Float(f64::NAN)),
         ] {
-            assert!(opts(&[("bucket", s("b")), (k, v.clone())]).is_err(), "{k} = {v:?}");
+            assert!(opts(&[("bucket", s("bkt")), (k, v.clone())]).is_err(), "{k} = {v:?}");
         }
     }
 
     #[test]
     fn archive_storage_class_is_refused_with_reason() {
-        let e = opts(&[("bucket", s("b")), ("storage_class", s("GLACIER"))]).unwrap_err();
+        let e = opts(&[("bucket", s("bkt")), ("storage_class", s("GLACIER"))]).unwrap_err();
         assert!(e.to_string().contains("archive class"), "{e}");
-        assert!(opts(&[("bucket", s("b")), ("storage_class", s("STANDARD_IA"))]).is_ok());
+        assert!(opts(&[("bucket", s("bkt")), ("storage_class", s("STANDARD_IA"))]).is_ok());
     }
 
     #[test]
     fn half_credentials_are_refused() {
-        assert!(opts(&[("bucket", s("b")), ("access_key_id", s("AK"))]).is_err());
-        assert!(opts(&[("bucket", s("b")), ("secret_access_key", s("SK"))]).is_err());
-        let o = opts(&[("bucket", s("b")), ("access_key_id", s("AK")), ("secret_access_key", s("SK"))]).unwrap();
+        assert!(opts(&[("bucket", s("bkt")), ("access_key_id", s("AK"))]).is_err());
+        assert!(opts(&[("bucket", s("bkt")), ("secret_access_key", s("SK"))]).is_err());
+        let o = opts(&[("bucket", s("bkt")), ("access_key_id", s("AK")), ("secret_access_key", s("SK"))]).unwrap();
         assert_eq!(o.credentials.unwrap().access_key_id, "AK");
     }
 
     #[test]
     fn debug_output_never_shows_the_secret() {
         let o = opts(&[
-            ("bucket", s("b")),
+            ("bucket", s("bkt")),
             ("access_key_id", s("AK")),
             ("secret_access_key", s("TOPSECRET")),
             ("session_token", s("TOKENSECRET")),
@@ -506,25 +540,25 @@ mod tests {
 
     #[test]
     fn header_values_with_crlf_are_refused() {
-        assert!(opts(&[("bucket", s("b")), ("cache_control", s("x\r\nSet-Cookie: a"))]).is_err());
+        assert!(opts(&[("bucket", s("bkt")), ("cache_control", s("x\r\nSet-Cookie: a"))]).is_err());
     }
 
     #[test]
     fn kms_key_needs_kms() {
-        assert!(opts(&[("bucket", s("b")), ("sse_kms_key_id", s("k"))]).is_err());
-        let o = opts(&[("bucket", s("b")), ("server_side_encryption", s("aws:kms")), ("sse_kms_key_id", s("k"))])
+        assert!(opts(&[("bucket", s("bkt")), ("sse_kms_key_id", s("k"))]).is_err());
+        let o = opts(&[("bucket", s("bkt")), ("server_side_encryption", s("aws:kms")), ("sse_kms_key_id", s("k"))])
             .unwrap();
         assert_eq!(o.sse, Some(ServerSideEncryption::Kms { key_id: Some("k".into()) }));
     }
 
     #[test]
     fn endpoint_is_parsed_and_ip_endpoints_default_to_path_style() {
-        let o = opts(&[("bucket", s("b")), ("endpoint", s("http://127.0.0.1:8333/"))]).unwrap();
+        let o = opts(&[("bucket", s("bkt")), ("endpoint", s("http://127.0.0.1:8333/"))]).unwrap();
         let ep = o.endpoint.clone().unwrap();
         assert_eq!(ep.url, "http://127.0.0.1:8333");
         assert_eq!(ep.authority, "127.0.0.1:8333");
         assert!(o.path_style());
-        let o = opts(&[("bucket", s("b")), ("endpoint", s("https://s3.example.com"))]).unwrap();
+        let o = opts(&[("bucket", s("bkt")), ("endpoint", s("https://s3.example.com"))]).unwrap();
         assert!(!o.path_style());
         for bad in ["ftp://x", "http://", "http://h/path", "http://h:99999", "http://u@h"] {
             assert!(Endpoint::parse(bad).is_err(), "{bad}");
@@ -533,8 +567,57 @@ mod tests {
 
     #[test]
     fn null_means_default() {
-        let o = opts(&[("bucket", s("b")), ("region", Null), ("part_size", Null)]).unwrap();
+        let o = opts(&[("bucket", s("bkt")), ("region", Null), ("part_size", Null)]).unwrap();
         assert_eq!(o.region, None);
         assert_eq!(o.part_size, 8 * MIB);
+    }
+
+    #[test]
+    fn every_option_key_has_a_distinct_name_that_parses_back() {
+        for key in OptionKey::ALL {
+            assert_eq!(OptionKey::parse(key.name()).unwrap(), *key);
+        }
+        let mut names: Vec<_> = OptionKey::ALL.iter().map(|k| k.name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), OptionKey::ALL.len());
+    }
+
+    #[test]
+    fn errors_name_the_option_they_are_about() {
+        let e = opts(&[("bucket", s("b-1")), ("part_size", s("8M"))]).unwrap_err();
+        assert_eq!(e.option.as_deref(), Some("part_size"));
+        let e = opts(&[("bucket", s("b-1")), ("endpoint", s("ftp://x"))]).unwrap_err();
+        assert_eq!(e.option.as_deref(), Some("endpoint"));
+        let e = opts(&[("bucket", s("b-1")), ("acl", s("nope"))]).unwrap_err();
+        assert_eq!(e.option.as_deref(), Some("acl"));
+        let e = opts(&[("prefix", s("x"))]).unwrap_err();
+        assert_eq!(e.option.as_deref(), Some("bucket"));
+    }
+
+    #[test]
+    fn bucket_names_of_3_to_255_characters_are_accepted() {
+        for ok in ["abc", "Legacy_Bucket.Name", &"b".repeat(255)] {
+            assert!(opts(&[("bucket", s(ok))]).is_ok(), "{ok}");
+        }
+        for bad in ["ab", "a", &"b".repeat(256), "bad/name", "spa ce"] {
+            let e = opts(&[("bucket", s(bad))]).unwrap_err();
+            assert!(e.to_string().contains("3 to 255"), "{e}");
+        }
+    }
+
+    #[test]
+    fn endpoint_host_is_lower_cased_and_default_port_dropped() {
+        let ep = Endpoint::parse("https://S3.Example.COM:443").unwrap();
+        assert_eq!((ep.url.as_str(), ep.authority.as_str()), ("https://s3.example.com", "s3.example.com"));
+        let ep = Endpoint::parse("http://Minio.Local:80/").unwrap();
+        assert_eq!(ep.authority, "minio.local");
+        let ep = Endpoint::parse("http://Minio.Local:443").unwrap();
+        assert_eq!(ep.authority, "minio.local:443", "443 is not http's default port");
+        let ep = Endpoint::parse("https://H:0443").unwrap();
+        assert_eq!(ep.authority, "h", "a zero-padded default port is still the default");
+        let ep = Endpoint::parse("https://[FD00::1]:9000").unwrap();
+        assert_eq!(ep.authority, "[fd00::1]:9000");
+        assert!(Endpoint::parse("https://h:").is_err(), "an empty port is refused");
     }
 }

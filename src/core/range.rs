@@ -45,9 +45,26 @@ impl ByteRange {
     }
 }
 
-/// The total size from a `Content-Range: bytes a-b/TOTAL` header.
-pub fn total_from_content_range(value: &str) -> Option<u64> {
-    value.rsplit_once('/')?.1.trim().parse().ok()
+/// What a `Content-Range: bytes FIRST-LAST/TOTAL` header says was sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServedRange {
+    pub start: u64,
+    pub end: u64,
+    /// None when the store answers `*` (size unknown).
+    pub total: Option<u64>,
+}
+
+/// None when the header is not of that shape (`bytes */TOTAL` included:
+/// it accompanies a 416, not content).
+pub fn parse_content_range(value: &str) -> Option<ServedRange> {
+    let (span, total) = value.trim().strip_prefix("bytes ")?.split_once('/')?;
+    let (start, end) = span.split_once('-')?;
+    let (start, end) = (start.trim().parse().ok()?, end.trim().parse().ok()?);
+    let total = match total.trim() {
+        "*" => None,
+        t => Some(t.parse().ok()?),
+    };
+    (start <= end).then_some(ServedRange { start, end, total })
 }
 
 #[cfg(test)]
@@ -73,9 +90,11 @@ mod tests {
     }
 
     #[test]
-    fn content_range_total() {
-        assert_eq!(total_from_content_range("bytes 0-9/1234"), Some(1234));
-        assert_eq!(total_from_content_range("bytes */77"), Some(77));
-        assert_eq!(total_from_content_range("bytes 0-9/*"), None);
+    fn content_range_is_parsed() {
+        assert_eq!(parse_content_range("bytes 0-9/1234"), Some(ServedRange { start: 0, end: 9, total: Some(1234) }));
+        assert_eq!(parse_content_range("bytes 5-9/*"), Some(ServedRange { start: 5, end: 9, total: None }));
+        for bad in ["bytes */77", "bytes 9-5/10", "items 0-1/2", "bytes 0-x/9", ""] {
+            assert_eq!(parse_content_range(bad), None, "{bad}");
+        }
     }
 }

@@ -8,6 +8,7 @@
 //! removes them; so every failure, `abort()` and drop aborts it here.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use aws_sdk_s3::primitives::ByteStream;
@@ -18,7 +19,6 @@ use aws_sdk_s3::types::{
 use bytes::Bytes;
 use tokio::task::JoinSet;
 
-use super::backend::Backend;
 use super::checksum;
 use super::error::{Error, ErrorKind, Result};
 use super::options::{header_safe, ServerSideEncryption as Sse};
@@ -26,6 +26,7 @@ use super::part_buffer::PartBuffer;
 use super::pending_aborts;
 use super::process;
 use super::s3_error::{from_sdk, Site};
+use super::store::Store;
 use super::value::{expect_map, expect_string, OptionValue};
 
 /// How far the store's clock may be behind ours when we look for uploads
@@ -112,7 +113,7 @@ struct Multipart {
 
 /// A streaming upload: `write()` any number of times, then `finish()`.
 pub struct Upload {
-    backend: Backend,
+    store: Arc<Store>,
     key: String,
     put: PutOptions,
     parts: PartBuffer,
@@ -128,8 +129,8 @@ pub struct Upload {
 /// The settings shared by PutObject and CreateMultipartUpload builders,
 /// which are different types with the same setters.
 macro_rules! with_object_settings {
-    ($builder:expr, $backend:expr, $put:expr) => {{
-        let o = $backend.options();
+    ($builder:expr, $store:expr, $put:expr) => {{
+        let o = $store.options();
         let mut b = $builder
             .cache_control($put.cache_control.clone().unwrap_or_else(|| o.cache_control.clone()))
             .set_content_type($put.content_type.clone())
@@ -149,9 +150,11 @@ macro_rules! with_object_settings {
 }
 
 impl Upload {
-    pub(crate) fn new(backend: Backend, key: String, put: PutOptions) -> Self {
-        let parts = PartBuffer::new(backend.options().part_size as usize);
-        Upload { backend, key, put, parts, size: 0, crc: 0, multipart: None, state: State::Open, pid: std::process::id() }
+    pub(crate) fn new(store: Arc<Store>, key: String, put: PutOptions) -> Self {
+        // A store that is reachable again gets the aborts it missed.
+        pending_aborts::retry();
+        let parts = PartBuffer::new(store.options().part_size as usize);
+        Upload { store, key, put, parts, size: 0, crc: 0, multipart: None, state: State::Open, pid: std::process::id() }
     }
 
     pub fn key(&self) -> &str {
@@ -163,17 +166,33 @@ impl Upload {
     }
 
     fn site(&self, operation: &'static str) -> Site<'_> {
-        Site { operation, bucket: &self.backend.options().bucket, key: Some(&self.key) }
+        Site { operation, bucket: &self.store.options().bucket, key: Some(&self.key) }
     }
 
     fn ensure_open(&self, operation: &'static str) -> Result<()> {
+        self.ensure_own_process(operation)?;
         let why = match self.state {
             State::Open => return Ok(()),
             State::Finished => "the upload is already finished",
             State::Aborted => "the upload was aborted",
             State::Failed => "the upload failed earlier and was aborted; start a new one",
         };
-        Err(Error::new(ErrorKind::Service, operation, why).at(operation, &self.backend.options().bucket, Some(&self.key)))
+        Err(Error::new(ErrorKind::Service, operation, why).at(operation, &self.store.options().bucket, Some(&self.key)))
+    }
+
+    /// A fork child shares its parent's connections and upload id; using
+    /// them from both processes would corrupt the upload or hang on a
+    /// runtime whose threads the child does not have.
+    fn ensure_own_process(&self, operation: &'static str) -> Result<()> {
+        if self.pid == std::process::id() {
+            return Ok(());
+        }
+        Err(Error::new(
+            ErrorKind::Service,
+            operation,
+            "this upload was started by another process (before a fork); start a new one in this process",
+        )
+        .at(operation, &self.store.options().bucket, Some(&self.key)))
     }
 
     /// Adds bytes. Memory stays bounded: once the upload is known to be
@@ -181,7 +200,7 @@ impl Upload {
     pub fn write(&mut self, bytes: &[u8]) -> Result<()> {
         self.ensure_open("write")?;
         // Part by part, so even one huge write is sent as it is cut.
-        for chunk in bytes.chunks(self.backend.options().part_size as usize) {
+        for chunk in bytes.chunks(self.store.options().part_size as usize) {
             self.parts.push(chunk);
             self.size += chunk.len() as u64;
             self.guard(|u| u.send_full_parts())?;
@@ -198,7 +217,7 @@ impl Upload {
     }
 
     fn send_full_parts(&mut self) -> Result<()> {
-        if self.multipart.is_none() && self.parts.buffered() as u64 > self.backend.options().multipart_threshold {
+        if self.multipart.is_none() && self.parts.buffered() as u64 > self.store.options().multipart_threshold {
             self.start_multipart()?;
         }
         if self.multipart.is_some() {
@@ -210,9 +229,9 @@ impl Upload {
     }
 
     fn start_multipart(&mut self) -> Result<()> {
-        let client = self.backend.client()?;
-        let request = with_object_settings!(client.s3.create_multipart_upload(), self.backend, self.put)
-            .bucket(&self.backend.options().bucket)
+        let client = self.store.client()?;
+        let request = with_object_settings!(client.s3.create_multipart_upload(), self.store, self.put)
+            .bucket(&self.store.options().bucket)
             .key(&self.key)
             .checksum_algorithm(ChecksumAlgorithm::Crc32C)
             .checksum_type(ChecksumType::FullObject);
@@ -239,8 +258,8 @@ impl Upload {
     /// so could never abort. Look for uploads of this key started since we
     /// asked, and abort them. Best effort: the store may still be away.
     fn abort_unknown_uploads(&self, asked_at: SystemTime) {
-        let Ok(client) = self.backend.client() else { return };
-        let bucket = &self.backend.options().bucket;
+        let Ok(client) = self.store.client() else { return };
+        let bucket = &self.store.options().bucket;
         let since = asked_at - CLOCK_SKEW;
         let cleanup = async {
             let listed = client.s3.list_multipart_uploads().bucket(bucket).prefix(&self.key).send().await.ok()?;
@@ -248,7 +267,7 @@ impl Upload {
                 let ours = upload.key() == Some(self.key.as_str())
                     && upload.initiated().and_then(|t| SystemTime::try_from(*t).ok()).is_some_and(|t| t >= since);
                 if let (true, Some(id)) = (ours, upload.upload_id()) {
-                    let _ = pending_aborts::abort(&client, bucket, &self.key, id).await;
+                    let _ = pending_aborts::abort(&client, bucket, &self.key, id, None).await;
                 }
             }
             Some(())
@@ -257,12 +276,12 @@ impl Upload {
     }
 
     fn send_part(&mut self, part: Bytes) -> Result<()> {
-        let max_in_flight = self.backend.options().max_concurrency;
+        let max_in_flight = self.store.options().max_concurrency;
         let part_crc = checksum::crc32c(&part);
         self.crc = checksum::crc32c_combine(self.crc, part_crc, part.len() as u64);
-        let client = self.backend.part_client()?;
+        let client = self.store.part_client()?;
         let handle = process::parts_handle()?;
-        let bucket = self.backend.options().bucket.clone();
+        let bucket = self.store.options().bucket.clone();
         let key = self.key.clone();
         let mp = self.multipart.as_mut().expect("multipart was started");
         while mp.in_flight.len() >= max_in_flight {
@@ -313,9 +332,9 @@ impl Upload {
     fn put_single(&mut self) -> Result<PutResult> {
         let body = self.parts.take_all();
         let crc = checksum::crc32c(&body);
-        let client = self.backend.client()?;
-        let request = with_object_settings!(client.s3.put_object(), self.backend, self.put)
-            .bucket(&self.backend.options().bucket)
+        let client = self.store.client()?;
+        let request = with_object_settings!(client.s3.put_object(), self.store, self.put)
+            .bucket(&self.store.options().bucket)
             .key(&self.key)
             .content_length(body.len() as i64)
             .checksum_crc32_c(checksum::to_header(crc))
@@ -337,11 +356,11 @@ impl Upload {
         mp.done.sort_by_key(|p| p.part_number());
         let parts = std::mem::take(&mut mp.done);
         let upload_id = mp.upload_id.clone();
-        let client = self.backend.client()?;
+        let client = self.store.client()?;
         let request = client
             .s3
             .complete_multipart_upload()
-            .bucket(&self.backend.options().bucket)
+            .bucket(&self.store.options().bucket)
             .key(&self.key)
             .upload_id(upload_id)
             .checksum_crc32_c(checksum::to_header(self.crc))
@@ -361,7 +380,7 @@ impl Upload {
         let echoed = echoed.and_then(checksum::from_header);
         if let Some(stored) = echoed {
             if stored != sent {
-                let _ = self.backend.delete_object(&self.key);
+                let _ = self.store.delete(&self.key);
                 return Err(Error::new(
                     ErrorKind::Integrity,
                     "upload",
@@ -371,7 +390,7 @@ impl Upload {
                         checksum::to_hex(sent)
                     ),
                 )
-                .at("upload", &self.backend.options().bucket, Some(&self.key)));
+                .at("upload", &self.store.options().bucket, Some(&self.key)));
             }
         }
         Ok(PutResult {
@@ -384,6 +403,7 @@ impl Upload {
     /// Abandons the upload: parts in flight are cancelled and a started
     /// multipart upload is aborted on the store.
     pub fn abort(&mut self) -> Result<()> {
+        self.ensure_own_process("abort")?;
         if self.state != State::Open {
             return Ok(());
         }
@@ -392,8 +412,8 @@ impl Upload {
         let Some(mut mp) = self.multipart.take() else { return Ok(()) };
         mp.in_flight.abort_all();
         while process::block_on(mp.in_flight.join_next())?.is_some() {}
-        pending_aborts::abort_upload(&self.backend, &self.key, &mp.upload_id).inspect_err(|_| {
-            pending_aborts::remember(&self.backend, &self.key, &mp.upload_id);
+        pending_aborts::abort_upload(&self.store, &self.key, &mp.upload_id).inspect_err(|e| {
+            pending_aborts::remember(&self.store, &self.key, &mp.upload_id, e);
         })
     }
 

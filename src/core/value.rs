@@ -36,13 +36,13 @@ impl OptionValue {
 }
 
 fn wrong_type(key: &str, wanted: &str, got: &OptionValue) -> Error {
-    Error::config(format!("option '{key}' must be {wanted}; got {}", got.type_name()))
+    Error::option(key, format!("option '{key}' must be {wanted}; got {}", got.type_name()))
 }
 
 pub fn expect_string(key: &str, value: &OptionValue) -> Result<String> {
     match value {
         OptionValue::Str(s) => Ok(s.clone()),
-        OptionValue::Bytes(_) => Err(Error::config(format!("option '{key}' must be UTF-8 text"))),
+        OptionValue::Bytes(_) => Err(Error::option(key, format!("option '{key}' must be UTF-8 text"))),
         other => Err(wrong_type(key, "a string", other)),
     }
 }
@@ -57,7 +57,7 @@ pub fn expect_bool(key: &str, value: &OptionValue) -> Result<bool> {
 pub fn expect_u64(key: &str, value: &OptionValue, min: u64, max: u64, unit: &str) -> Result<u64> {
     match value {
         OptionValue::Int(i) if *i >= 0 && (min..=max).contains(&(*i as u64)) => Ok(*i as u64),
-        OptionValue::Int(i) => Err(Error::config(format!(
+        OptionValue::Int(i) => Err(Error::option(key, format!(
             "option '{key}' must be from {min} to {max} {unit}; got {i}"
         ))),
         other => Err(wrong_type(key, &format!("an integer ({unit})"), other)),
@@ -74,7 +74,7 @@ pub fn expect_seconds(key: &str, value: &OptionValue, max: f64) -> Result<Durati
     if secs.is_finite() && secs > 0.0 && secs <= max {
         Ok(Duration::from_secs_f64(secs))
     } else {
-        Err(Error::config(format!("option '{key}' must be more than 0 and at most {max} seconds; got {secs}")))
+        Err(Error::option(key, format!("option '{key}' must be more than 0 and at most {max} seconds; got {secs}")))
     }
 }
 

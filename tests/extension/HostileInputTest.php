@@ -43,7 +43,7 @@ final class HostileInputTest extends S3TestCase
     public function test_wrong_option_value_is_a_config_error_naming_the_key(string $key, $value): void
     {
         try {
-            new S3AttachmentBackend(array_merge(['bucket' => 'b'], [$key => $value]));
+            new S3AttachmentBackend(array_merge(['bucket' => 'bkt'], [$key => $value]));
             $this->fail("accepted $key = " . var_export($value, true));
         } catch (S3AttachmentConfigException $e) {
             $this->assertStringContainsString("'$key'", $e->getMessage());
@@ -54,7 +54,7 @@ final class HostileInputTest extends S3TestCase
     {
         $this->expectException(S3AttachmentConfigException::class);
         $this->expectExceptionMessage("option '0' is unknown");
-        new S3AttachmentBackend(['bucket' => 'b', 'x']);
+        new S3AttachmentBackend(['bucket' => 'bkt', 'x']);
     }
 
     public function test_deeply_nested_metadata_is_refused(): void
@@ -113,5 +113,33 @@ final class HostileInputTest extends S3TestCase
     {
         $url = self::backend()->presignGet('k', ['filename' => str_repeat('x', 10000) . '.pdf']);
         $this->assertMatchesRegularExpression('/x\.pdf%22%3B/', $url);
+    }
+
+    /** @dataProvider unsafeInlineTypes */
+    public function test_inline_links_download_types_that_could_run_script(string $type): void
+    {
+        $b = self::backend();
+        $key = $this->key();
+        $b->putString($key, '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>');
+        $got = self::httpGet($b->presignGet($key, ['disposition' => 'inline', 'content_type' => $type, 'filename' => 'x']));
+        $this->assertSame(200, $got['status']);
+        $this->assertStringStartsWith('attachment;', $got['headers']['content-disposition']);
+        $this->assertSame($type, $got['headers']['content-type'], 'the type is kept, only the disposition changes');
+    }
+
+    public static function unsafeInlineTypes(): array
+    {
+        return ['svg' => ['image/svg+xml'], 'html' => ['text/html'], 'xhtml' => ['application/xhtml+xml'],
+                'xml' => ['text/xml'], 'pdf' => ['application/pdf']];
+    }
+
+    public function test_inline_links_keep_raster_images_inline(): void
+    {
+        $b = self::backend();
+        $key = $this->key();
+        $b->putString($key, "\x89PNG\r\n");
+        $got = self::httpGet($b->presignGet($key, ['disposition' => 'inline', 'content_type' => 'image/png', 'filename' => 'a.png']));
+        $this->assertSame(200, $got['status']);
+        $this->assertStringStartsWith('inline;', $got['headers']['content-disposition']);
     }
 }

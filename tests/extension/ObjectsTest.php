@@ -85,4 +85,27 @@ final class ObjectsTest extends S3TestCase
             $this->assertStringContainsString('NoSuchBucket', $e->getMessage(), 'still missing: nothing was written');
         }
     }
+
+    public function test_check_access_warns_that_an_http_endpoint_travels_in_clear(): void
+    {
+        $report = self::backend()->checkAccess();
+        $this->assertTrue($report['ok']);
+        $this->assertCount(1, $report['warnings']);
+        $this->assertStringContainsString('http://', $report['warnings'][0]);
+        $this->assertStringContainsString('unencrypted', $report['warnings'][0]);
+    }
+
+    public function test_signed_urls_use_the_endpoint_host_as_browsers_send_it(): void
+    {
+        $url = self::backend(['endpoint' => 'https://S3.Example.COM:443', 'path_style' => true])->presignGet('k');
+        $this->assertStringStartsWith('https://s3.example.com/' . getenv('S3_TEST_BUCKET') . '/', $url);
+        // Typed in capitals, the local server still takes the requests and the signed URL.
+        $port = parse_url((string) getenv('S3_TEST_ENDPOINT'), PHP_URL_PORT);
+        $b = self::backend(['endpoint' => "http://LocalHost:$port"]);
+        $key = $this->key();
+        $b->putString($key, 'typed in capitals');
+        $url = $b->presignGet($key);
+        $this->assertStringStartsWith("http://localhost:$port/", $url);
+        $this->assertSame('typed in capitals', self::httpGet($url)['body']);
+    }
 }

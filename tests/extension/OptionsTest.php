@@ -28,7 +28,7 @@ final class OptionsTest extends S3TestCase
     public function test_unknown_option_names_the_key_and_the_allowed_ones(): void
     {
         try {
-            new S3AttachmentBackend(['bucket' => 'b', 'secret' => 'x']);
+            new S3AttachmentBackend(['bucket' => 'bkt', 'secret' => 'x']);
             $this->fail('no exception');
         } catch (S3AttachmentConfigException $e) {
             $this->assertStringContainsString("'secret' is unknown", $e->getMessage());
@@ -40,7 +40,7 @@ final class OptionsTest extends S3TestCase
     public function test_bad_option_values_are_refused(string $key, $value, string $expected): void
     {
         try {
-            new S3AttachmentBackend(['bucket' => 'b', $key => $value]);
+            new S3AttachmentBackend(['bucket' => 'bkt', $key => $value]);
             $this->fail("$key accepted");
         } catch (S3AttachmentConfigException $e) {
             $this->assertStringContainsString($expected, $e->getMessage());
@@ -77,18 +77,18 @@ final class OptionsTest extends S3TestCase
     {
         $this->expectException(S3AttachmentConfigException::class);
         $this->expectExceptionMessage("'access_key_id' is set but 'secret_access_key' is not");
-        new S3AttachmentBackend(['bucket' => 'b', 'access_key_id' => 'AK']);
+        new S3AttachmentBackend(['bucket' => 'bkt', 'access_key_id' => 'AK']);
     }
 
     public function test_null_option_means_default(): void
     {
-        $b = new S3AttachmentBackend(['bucket' => 'b', 'region' => null, 'prefix' => null]);
+        $b = new S3AttachmentBackend(['bucket' => 'bkt', 'region' => null, 'prefix' => null]);
         $this->assertSame('k', $b->objectKey('k'));
     }
 
     public function test_object_key_applies_the_prefix(): void
     {
-        $b = new S3AttachmentBackend(['bucket' => 'b', 'prefix' => '/helpdesk/files/']);
+        $b = new S3AttachmentBackend(['bucket' => 'bkt', 'prefix' => '/helpdesk/files/']);
         $this->assertSame('helpdesk/files/AbCd-_09', $b->objectKey('AbCd-_09'));
     }
 
@@ -96,7 +96,7 @@ final class OptionsTest extends S3TestCase
     public function test_hostile_keys_are_refused_before_any_request(string $key): void
     {
         // Port 1 is closed: a request would be a NetworkException, not this.
-        $b = new S3AttachmentBackend(['bucket' => 'b', 'endpoint' => 'http://127.0.0.1:1',
+        $b = new S3AttachmentBackend(['bucket' => 'bkt', 'endpoint' => 'http://127.0.0.1:1',
             'access_key_id' => 'a', 'secret_access_key' => 'b']);
         $this->expectException(S3AttachmentConfigException::class);
         $b->putString($key, 'x');

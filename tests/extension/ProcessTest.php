@@ -64,7 +64,7 @@ final class ProcessTest extends S3TestCase
             . 'preg_match("/request runtime in this process => (.*)/", $i, $r);'
             . 'preg_match("/multipart parts runtime in this process => (.*)/", $i, $p);'
             . 'echo $r[1] ?? "?", ",", $p[1] ?? "?", "|", implode("", preg_grep("/^Threads:/", file("/proc/self/status")));';
-        $script = '$b = new S3AttachmentBackend(["bucket" => "b", "endpoint" => "http://127.0.0.1:1"]);'
+        $script = '$b = new S3AttachmentBackend(["bucket" => "bkt", "endpoint" => "http://127.0.0.1:1"]);'
             . $state
             . '$b->objectKey("k");'
             . 'try { $b->head("k"); } catch (S3AttachmentException $e) {}'
@@ -89,5 +89,37 @@ final class ProcessTest extends S3TestCase
             . ' -r ' . escapeshellarg($script) . ' 2>&1');
         // Its two workers are threads of the process from then on.
         $this->assertMatchesRegularExpression('/^not started\|started\|Threads:\s+[3-4]\n$/', (string) $out);
+    }
+
+    public function test_an_upload_or_reader_used_in_a_fork_child_throws_at_once(): void
+    {
+        $b = self::backend(['multipart_threshold' => 5 * self::MIB, 'part_size' => 5 * self::MIB]);
+        $key = $this->key();
+        $b->putString($key, self::bytes(100_000));
+        $reader = $b->openRead($key);
+        $upload = $b->createUpload($key . '-upload');
+        $upload->write(self::bytes(6 * self::MIB)); // multipart: the parent's upload id and part tasks
+
+        $pid = pcntl_fork();
+        $this->assertNotSame(-1, $pid);
+        if ($pid === 0) {
+            $refused = 0;
+            foreach ([fn () => $reader->read(10), fn () => $upload->write('x'), fn () => $upload->finish(),
+                      fn () => $upload->abort()] as $use) {
+                try {
+                    $use();
+                } catch (S3AttachmentException $e) {
+                    $refused += str_contains($e->getMessage(), 'another process') ? 1 : 0;
+                }
+            }
+            posix_kill(getmypid(), $refused === 4 ? SIGUSR1 : SIGUSR2);
+            exit(0);
+        }
+        pcntl_waitpid($pid, $status);
+        $this->assertSame(SIGUSR1, pcntl_wtermsig($status), 'every use in the child threw at once');
+        // The parent's own objects are untouched by the child.
+        $this->assertSame(self::bytes(100_000), $reader->read(200_000));
+        $this->assertSame(6 * self::MIB + 1, $upload->write('y') + 6 * self::MIB);
+        $this->assertSame(6 * self::MIB + 1, $upload->finish()['size']);
     }
 }

@@ -1,0 +1,145 @@
+//! `Store`: what every request on one bucket needs (its options, this
+//! process's clients for them, how an object is addressed) and the two
+//! single-request operations others build on, HEAD and DELETE. Uploads,
+//! downloads, presigning and pending aborts work on a `Store`; `Backend`
+//! is the façade over it, so nothing here calls back up.
+
+use std::sync::Arc;
+
+use aws_sdk_s3::types::ChecksumMode;
+
+use super::checksum;
+use super::client::S3Client;
+use super::error::{Error, ErrorKind, Result};
+use super::options::{BackendOptions, Endpoint};
+use super::process::{self, ClientUse};
+use super::s3_error::{from_sdk, Site};
+
+pub struct Store {
+    options: BackendOptions,
+    fingerprint: String,
+}
+
+/// What HEAD tells about a stored object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectInfo {
+    pub size: u64,
+    pub etag: String,
+    pub content_type: Option<String>,
+    pub cache_control: Option<String>,
+    pub last_modified: Option<i64>,
+    pub storage_class: Option<String>,
+    /// The full-object CRC32C the store holds, when it reports one.
+    pub crc32c: Option<u32>,
+}
+
+/// Where an object's URL points: scheme and host, the Host header, the path.
+pub struct ObjectUrl {
+    pub origin: String,
+    pub host: String,
+    pub path: String,
+}
+
+impl Store {
+    pub fn new(options: BackendOptions) -> Arc<Self> {
+        let fingerprint = options.client_fingerprint();
+        Arc::new(Store { options, fingerprint })
+    }
+
+    pub fn options(&self) -> &BackendOptions {
+        &self.options
+    }
+
+    pub fn bucket(&self) -> &str {
+        &self.options.bucket
+    }
+
+    pub fn client(&self) -> Result<Arc<S3Client>> {
+        process::client_for(&self.options, &self.fingerprint, ClientUse::Requests)
+    }
+
+    /// The client multipart parts are sent with, on the parts runtime.
+    pub fn part_client(&self) -> Result<Arc<S3Client>> {
+        process::client_for(&self.options, &self.fingerprint, ClientUse::Parts)
+    }
+
+    pub fn site<'a>(&'a self, operation: &'static str, key: &'a str) -> Site<'a> {
+        Site { operation, bucket: &self.options.bucket, key: Some(key) }
+    }
+
+    pub fn not_found(&self, operation: &'static str, object_key: &str) -> Error {
+        Error::new(ErrorKind::NotFound, operation, "no such object").at(operation, self.bucket(), Some(object_key))
+    }
+
+    /// The URL of an object, addressed as the SDK's requests address it:
+    /// both follow `BackendOptions::path_style()`.
+    pub fn object_url(&self, client: &S3Client, object_key: &str) -> Result<ObjectUrl> {
+        let bucket = self.bucket();
+        let (https, authority) = match &client.endpoint_url {
+            Some(url) => {
+                let ep = Endpoint::parse(url)?;
+                (ep.https, ep.authority)
+            }
+            None => (true, format!("s3.{}.amazonaws.com", client.region)),
+        };
+        let scheme = if https { "https" } else { "http" };
+        Ok(if self.options.path_style() {
+            ObjectUrl { origin: format!("{scheme}://{authority}"), host: authority, path: format!("/{bucket}/{object_key}") }
+        } else {
+            let host = format!("{bucket}.{authority}");
+            ObjectUrl { origin: format!("{scheme}://{host}"), host, path: format!("/{object_key}") }
+        })
+    }
+
+    /// HEAD on a full object key; None when the store says it does not
+    /// exist (404). Without s3:ListBucket, AWS answers 403 for a missing
+    /// key: that stays an AccessDenied error, saying so, because a 403 is
+    /// also what a real lack of s3:GetObject looks like.
+    pub fn head(&self, object_key: &str) -> Result<Option<ObjectInfo>> {
+        let client = self.client()?;
+        let request =
+            client.s3.head_object().bucket(self.bucket()).key(object_key).checksum_mode(ChecksumMode::Enabled);
+        match process::block_on(request.send())? {
+            Ok(out) => Ok(Some(ObjectInfo {
+                size: out.content_length().unwrap_or(0).max(0) as u64,
+                etag: out.e_tag().unwrap_or_default().trim_matches('"').to_owned(),
+                content_type: out.content_type().map(str::to_owned),
+                cache_control: out.cache_control().map(str::to_owned),
+                last_modified: out.last_modified().map(|t| t.secs()),
+                storage_class: out.storage_class().map(|s| s.as_str().to_owned()),
+                crc32c: out.checksum_crc32_c().and_then(checksum::from_header),
+            })),
+            Err(e) => {
+                let mut err = from_sdk(&self.site("headObject", object_key), e);
+                match err.kind {
+                    ErrorKind::NotFound => Ok(None),
+                    ErrorKind::AccessDenied if err.status == Some(403) => {
+                        err.detail.push_str(
+                            "; a HEAD answered 403 is also how a missing object looks \
+                             when the credentials lack s3:ListBucket",
+                        );
+                        Err(err)
+                    }
+                    _ => Err(err),
+                }
+            }
+        }
+    }
+
+    /// Deletes; a missing object counts as deleted.
+    pub fn delete(&self, object_key: &str) -> Result<()> {
+        let client = self.client()?;
+        let request = client.s3.delete_object().bucket(self.bucket()).key(object_key);
+        match process::block_on(request.send())? {
+            Ok(_) => Ok(()),
+            Err(e) => {
+                let err = from_sdk(&self.site("deleteObject", object_key), e);
+                if err.kind == ErrorKind::NotFound && err.code.as_deref() != Some("NoSuchBucket") {
+                    Ok(())
+                } else {
+                    Err(err)
+                }
+            }
+        }
+    }
+}
