@@ -5,6 +5,8 @@
 
 use std::sync::Arc;
 
+use bytes::Bytes;
+
 use super::access_check::{self, AccessReport};
 use super::download::ObjectReader;
 use super::error::{Error, ErrorKind, Result};
@@ -49,13 +51,19 @@ impl Backend {
         Ok(Upload::new(self.store.clone(), self.object_key(key)?, put))
     }
 
+    /// Size known up front: up to the threshold one PutObject of the bytes
+    /// as given, above it a multipart upload.
     pub fn put_bytes(&self, key: &[u8], data: &[u8], put: PutOptions) -> Result<PutResult> {
         let mut upload = self.create_upload(key, put)?;
+        if data.len() as u64 <= self.options().multipart_threshold {
+            return upload.put_whole(Bytes::copy_from_slice(data));
+        }
         upload.write(data)?;
         upload.finish()
     }
 
-    /// Streams a file from disk, one part-sized read at a time.
+    /// Streams a file from disk. A file up to the threshold is read whole
+    /// into its body; a larger one is read straight into the part buffers.
     pub fn put_file(&self, key: &[u8], path: &std::path::Path, put: PutOptions) -> Result<PutResult> {
         use std::io::Read;
         let object_key = self.object_key(key)?;
@@ -64,25 +72,32 @@ impl Backend {
                 .at("putFile", self.store.bucket(), Some(&object_key))
         };
         let mut file = std::fs::File::open(path).map_err(unreadable)?;
-        if file.metadata().map_err(unreadable)?.is_dir() {
+        let metadata = file.metadata().map_err(unreadable)?;
+        if metadata.is_dir() {
             return Err(unreadable(std::io::Error::other("it is a directory")));
         }
+        let threshold = self.options().multipart_threshold;
         let mut upload = Upload::new(self.store.clone(), object_key.clone(), put);
-        // 1 MiB reads: large enough for the disk, small next to the parts.
-        let mut block = vec![0u8; 1 << 20];
+        if metadata.len() <= threshold {
+            let mut body = Vec::with_capacity(metadata.len() as usize + 1);
+            file.read_to_end(&mut body).map_err(unreadable)?;
+            if body.len() as u64 <= threshold {
+                return upload.put_whole(body.into());
+            }
+            // It grew while being read: the multipart path takes it from here.
+            upload.write(&body)?;
+        }
         loop {
-            let n = match file.read(&mut block) {
+            match upload.write_from(&mut file)? {
                 Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Ok(_) => {}
                 Err(e) => {
                     // The read error is the one to report; an abort that
                     // fails too is remembered and retried by pending_aborts.
                     let _ = upload.abort();
                     return Err(unreadable(e));
                 }
-            };
-            upload.write(&block[..n])?;
+            }
         }
         upload.finish()
     }

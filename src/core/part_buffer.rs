@@ -62,18 +62,38 @@ impl PartBuffer {
 
     pub fn push(&mut self, mut data: &[u8]) {
         while !data.is_empty() {
-            if self.current.buf.capacity() == 0 {
-                // Untouched pages cost no memory: a small upload stays small.
-                let reused = self.pool.lock().unwrap_or_else(|p| p.into_inner()).pop();
-                let buf = reused.unwrap_or_else(|| Vec::with_capacity(self.part_size));
-                self.current = PartMemory { buf, pool: Some(self.pool.clone()) };
-            }
+            self.ensure_current();
             let take = (self.part_size - self.current.buf.len()).min(data.len());
             self.current.buf.extend_from_slice(&data[..take]);
             data = &data[take..];
-            if self.current.buf.len() == self.part_size {
-                self.full.push_back(Bytes::from_owner(std::mem::replace(&mut self.current, PartMemory::EMPTY)));
-            }
+            self.close_current_if_full();
+        }
+    }
+
+    /// Reads from `source` straight into the part being filled, until it
+    /// is full or `source` ends; the bytes read (0 at the end of `source`).
+    pub fn fill_from(&mut self, source: &mut dyn std::io::Read) -> std::io::Result<usize> {
+        use std::io::Read;
+        self.ensure_current();
+        let room = (self.part_size - self.current.buf.len()) as u64;
+        // Bounded by `room`, read_to_end stays inside the buffer's capacity.
+        let n = source.take(room).read_to_end(&mut self.current.buf)?;
+        self.close_current_if_full();
+        Ok(n)
+    }
+
+    fn ensure_current(&mut self) {
+        if self.current.buf.capacity() == 0 {
+            // Untouched pages cost no memory: a small upload stays small.
+            let reused = self.pool.lock().unwrap_or_else(|p| p.into_inner()).pop();
+            let buf = reused.unwrap_or_else(|| Vec::with_capacity(self.part_size));
+            self.current = PartMemory { buf, pool: Some(self.pool.clone()) };
+        }
+    }
+
+    fn close_current_if_full(&mut self) {
+        if self.current.buf.len() == self.part_size {
+            self.full.push_back(Bytes::from_owner(std::mem::replace(&mut self.current, PartMemory::EMPTY)));
         }
     }
 
@@ -120,6 +140,25 @@ impl PartBuffer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fill_from_reads_into_the_part_without_growing_it() {
+        let data: Vec<u8> = (0..25u32).map(|i| i as u8).collect();
+        let mut source = &data[..];
+        let mut b = PartBuffer::new(10);
+        let mut reads = Vec::new();
+        loop {
+            let n = b.fill_from(&mut source).unwrap();
+            if n == 0 {
+                break;
+            }
+            reads.push(n);
+        }
+        assert_eq!(reads, vec![10, 10, 5]);
+        let parts = b.drain_parts();
+        assert!(parts.iter().all(|p| p.len() <= 10));
+        assert_eq!(parts.concat(), data);
+    }
 
     fn data(n: usize) -> Vec<u8> {
         (0..n).map(|i| (i % 253) as u8).collect()

@@ -208,6 +208,31 @@ impl Upload {
         Ok(())
     }
 
+    /// Reads from `source` straight into the part buffer and sends full
+    /// parts as `write()` does. The outer error is the upload's, the inner
+    /// one the source's; Ok(Ok(0)) at the end of `source`.
+    pub fn write_from(&mut self, source: &mut dyn std::io::Read) -> Result<std::io::Result<usize>> {
+        self.ensure_open("write")?;
+        let n = match self.parts.fill_from(source) {
+            Ok(n) => n,
+            Err(e) => return Ok(Err(e)),
+        };
+        self.size += n as u64;
+        self.guard(|u| u.send_full_parts())?;
+        Ok(Ok(n))
+    }
+
+    /// Stores a body known whole in advance as one PutObject, as it is:
+    /// no copy into parts and back. For bodies up to `multipart_threshold`.
+    pub fn put_whole(&mut self, body: Bytes) -> Result<PutResult> {
+        self.ensure_open("finish")?;
+        debug_assert!(self.size == 0 && body.len() as u64 <= self.store.options().multipart_threshold);
+        self.size = body.len() as u64;
+        let result = self.guard(|u| u.put_body(body))?;
+        self.state = State::Finished;
+        Ok(result)
+    }
+
     /// Runs a step; on failure aborts the whole upload before reporting.
     fn guard<T>(&mut self, step: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
         step(self).inspect_err(|_| {
@@ -331,6 +356,10 @@ impl Upload {
 
     fn put_single(&mut self) -> Result<PutResult> {
         let body = self.parts.take_all();
+        self.put_body(body)
+    }
+
+    fn put_body(&mut self, body: Bytes) -> Result<PutResult> {
         let crc = checksum::crc32c(&body);
         let client = self.store.client()?;
         let request = with_object_settings!(client.s3.put_object(), self.store, self.put)
