@@ -166,7 +166,7 @@ impl Upload {
     }
 
     fn site(&self, operation: &'static str) -> Site<'_> {
-        Site { operation, bucket: &self.store.options().bucket, key: Some(&self.key) }
+        Site { operation, bucket: self.store.bucket(), key: Some(&self.key) }
     }
 
     fn ensure_open(&self, operation: &'static str) -> Result<()> {
@@ -177,7 +177,7 @@ impl Upload {
             State::Aborted => "the upload was aborted",
             State::Failed => "the upload failed earlier and was aborted; start a new one",
         };
-        Err(Error::new(ErrorKind::Service, operation, why).at(operation, &self.store.options().bucket, Some(&self.key)))
+        Err(Error::new(ErrorKind::Service, operation, why).at(operation, self.store.bucket(), Some(&self.key)))
     }
 
     /// A fork child shares its parent's connections and upload id; using
@@ -192,7 +192,7 @@ impl Upload {
             operation,
             "this upload was started by another process (before a fork); start a new one in this process",
         )
-        .at(operation, &self.store.options().bucket, Some(&self.key)))
+        .at(operation, self.store.bucket(), Some(&self.key)))
     }
 
     /// Adds bytes. Memory stays bounded: once the upload is known to be
@@ -256,7 +256,7 @@ impl Upload {
     fn start_multipart(&mut self) -> Result<()> {
         let client = self.store.client()?;
         let request = with_object_settings!(client.s3.create_multipart_upload(), self.store, self.put)
-            .bucket(&self.store.options().bucket)
+            .bucket(self.store.bucket())
             .key(&self.key)
             .checksum_algorithm(ChecksumAlgorithm::Crc32C)
             .checksum_type(ChecksumType::FullObject);
@@ -284,7 +284,7 @@ impl Upload {
     /// asked, and abort them. Best effort: the store may still be away.
     fn abort_unknown_uploads(&self, asked_at: SystemTime) {
         let Ok(client) = self.store.client() else { return };
-        let bucket = &self.store.options().bucket;
+        let bucket = self.store.bucket();
         let since = asked_at - CLOCK_SKEW;
         let cleanup = async {
             let listed = client.s3.list_multipart_uploads().bucket(bucket).prefix(&self.key).send().await.ok()?;
@@ -306,7 +306,7 @@ impl Upload {
         self.crc = checksum::crc32c_combine(self.crc, part_crc, part.len() as u64);
         let client = self.store.part_client()?;
         let handle = process::parts_handle()?;
-        let bucket = self.store.options().bucket.clone();
+        let bucket = self.store.bucket().to_owned();
         let key = self.key.clone();
         let mp = self.multipart.as_mut().expect("multipart was started");
         while mp.in_flight.len() >= max_in_flight {
@@ -363,7 +363,7 @@ impl Upload {
         let crc = checksum::crc32c(&body);
         let client = self.store.client()?;
         let request = with_object_settings!(client.s3.put_object(), self.store, self.put)
-            .bucket(&self.store.options().bucket)
+            .bucket(self.store.bucket())
             .key(&self.key)
             .content_length(body.len() as i64)
             .checksum_crc32_c(checksum::to_header(crc))
@@ -389,7 +389,7 @@ impl Upload {
         let request = client
             .s3
             .complete_multipart_upload()
-            .bucket(&self.store.options().bucket)
+            .bucket(self.store.bucket())
             .key(&self.key)
             .upload_id(upload_id)
             .checksum_crc32_c(checksum::to_header(self.crc))
@@ -419,7 +419,7 @@ impl Upload {
                         checksum::to_hex(sent)
                     ),
                 )
-                .at("upload", &self.store.options().bucket, Some(&self.key)));
+                .at("upload", self.store.bucket(), Some(&self.key)));
             }
         }
         Ok(PutResult {
