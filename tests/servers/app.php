@@ -6,9 +6,12 @@
 //   upload   &n=N   (POST body)   createUpload(obj-N), write() in 1 MiB chunks, finish() -> JSON
 //   read     &n=N[&off=O&len=L]   read(obj-N, O, L)                    -> JSON size, sha256, crc32c
 //   passthru &n=N[&off=O&len=L]   head() for the size, Content-Length, passthru() -> the bytes
-//   stream   &n=N&ignore_abort=0|1 passthru() of the whole object with ignore_user_abort as asked,
-//                                 for downloads cancel.py cancels; when the request ends (also
-//                                 after a bailout) one JSON line goes to S3A_SERVERS_CANCEL_LOG
+//   stream   &n=N&ignore_abort=0|1[&memory_limit_mib=M]
+//                                 passthru() of the whole object with ignore_user_abort as asked,
+//                                 for downloads cancel.py cancels; with memory_limit_mib, into an
+//                                 output buffer under that memory_limit (a fatal error mid-stream);
+//                                 when the request ends (also after a bailout) one JSON line goes
+//                                 to S3A_SERVERS_CANCEL_LOG
 //   presign  &n=N                 presignGet(obj-N, ttl 300, filename) -> JSON url
 //   head     &n=N                 head(obj-N)                          -> JSON (null when missing)
 //   delete   &n=N                 delete(obj-N)                        -> JSON deleted
@@ -133,15 +136,24 @@ try {
             $outcome = ['pid' => getmypid(), 'ignore_abort' => $ignore, 'size' => $size, 'sent' => null,
                 'error' => null, 'started' => microtime(true)];
             $log = env('S3A_SERVERS_CANCEL_LOG');
+            $levels = ob_get_level();
             // Shutdown functions run after a bailout too: the line is written
             // whether passthru() returned, threw, or was jumped over.
-            register_shutdown_function(function () use (&$outcome, $log): void {
+            register_shutdown_function(function () use (&$outcome, $log, $levels): void {
+                while (ob_get_level() > $levels) {
+                    ob_end_clean(); // the buffer that hit memory_limit: room to log
+                }
                 $outcome['aborted'] = connection_aborted() === 1;
                 $outcome['ms'] = round((microtime(true) - $outcome['started']) * 1000);
                 file_put_contents($log, json_encode($outcome, JSON_UNESCAPED_SLASHES) . "\n", FILE_APPEND | LOCK_EX);
             });
             header('Content-Type: application/octet-stream');
             header("Content-Length: $size");
+            $limit = int_param('memory_limit_mib');
+            if ($limit !== null) {
+                ini_set('memory_limit', "{$limit}M");
+                ob_start();
+            }
             try {
                 $outcome['sent'] = backend()->passthru($key);
             } catch (S3AttachmentException $e) {

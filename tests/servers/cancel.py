@@ -7,12 +7,15 @@ the worker must not keep the GET, its S3 connection or its buffers. This
 stores one large object through app.php, then, for ignore_user_abort on and
 then off, starts CANCELS downloads of it (app.php?action=stream), reads the
 headers and 64 KiB of each and resets the connection (RST, as a closed tab
-or a dropped network does). Each download ends with one line in app.php's
-cancel log. Checks, per mode:
+or a dropped network does). A third round is not cancelled: passthru()
+writes into an output buffer under a small memory_limit, and the fatal
+error in the middle of the stream bails out the same way. Each download
+ends with one line in app.php's cancel log. Checks, per round:
 
-- every download answered 200 and sent 64 KiB before being cancelled;
+- every cancelled download answered 200 and sent 64 KiB before the cancel;
 - every one ended (a cancel-log line) within the timeout, with the
-  connection seen as aborted;
+  connection seen as aborted (the memory_limit round: passthru() did not
+  return normally);
 - with ignore_user_abort on, passthru() stopped streaming instead of
   sending the whole object into the closed connection (it returned fewer
   bytes than the object's size, or threw);
@@ -28,7 +31,7 @@ Then the object is deleted. Figures are printed; passed/failed counts go to
 usage: cancel.py --name N --kind fcgi|http --addr HOST:PORT --script PATH
                  --counter PROXY_STATE --master-pid PID --workers 4
                  --log CANCEL_LOG --result FILE [--cancels 30] [--size-mib 32]
-                 [--timeout 20]
+                 [--memory-limit-mib 16] [--memory-fatals 10] [--timeout 20]
 """
 
 import argparse
@@ -224,28 +227,45 @@ def log_lines(path):
 
 # ---------------------------------------------------------------- the run
 
-def run_mode(args, port, ignore_abort):
-    mode = f"ignore_user_abort {'on' if ignore_abort else 'off'}"
-    label = f"{args.name}, {mode}"
+def run_mode(args, port, ignore_abort, memory_limit=None):
+    if memory_limit is None:
+        label = f"{args.name}, ignore_user_abort {'on' if ignore_abort else 'off'}"
+        count = args.cancels
+    else:
+        label = f"{args.name}, memory_limit {memory_limit} MiB in an output buffer"
+        count = args.memory_fatals
     done_before = len(log_lines(args.log))
     before = snapshot(args, port)
     t0 = time.monotonic()
-    seen = []
-    for _ in range(args.cancels):
-        seen.append(cancel_one(args, ignore_abort))
-    bad = [s for s in seen if s[0] != 200 or s[1] < PREFIX_BYTES]
-    check(not bad, f"{label}: every download answered 200 and sent 64 KiB before the cancel "
-                   f"({len(bad)} did not, e.g. status {bad[0][0] if bad else '-'}, {bad[0][1] if bad else '-'} bytes)")
+    if memory_limit is None:
+        seen = [cancel_one(args, ignore_abort) for _ in range(count)]
+        bad = [s for s in seen if s[0] != 200 or s[1] < PREFIX_BYTES]
+        check(not bad, f"{label}: every download answered 200 and sent 64 KiB before the cancel "
+                       f"({len(bad)} did not, e.g. status {bad[0][0] if bad else '-'}, {bad[0][1] if bad else '-'} bytes)")
+    else:
+        # Read to the end: the request (and its shutdown functions) is over then.
+        cut = 0
+        for _ in range(count):
+            try:
+                app(args, f"action=stream&n={OBJECT}&ignore_abort=0&memory_limit_mib={memory_limit}")
+            except OSError:
+                cut += 1
+        check(cut == 0, f"{label}: {cut} of {count} requests were cut off (the worker died?) instead of "
+                        f"ending with PHP's fatal error")
 
-    deadline = time.monotonic() + args.timeout
-    while len(log_lines(args.log)) < done_before + args.cancels and time.monotonic() < deadline:
+    deadline = time.monotonic() + (args.timeout if memory_limit is None else 2)
+    while len(log_lines(args.log)) < done_before + count and time.monotonic() < deadline:
         time.sleep(0.1)
     ended = log_lines(args.log)[done_before:]
     elapsed = time.monotonic() - t0
-    check(len(ended) == args.cancels,
-          f"{label}: {len(ended)} of {args.cancels} cancelled downloads ended within {args.timeout} s of the last cancel")
-    check(all(e["aborted"] for e in ended), f"{label}: PHP saw every connection aborted "
-          f"({sum(1 for e in ended if not e['aborted'])} not)")
+    check(len(ended) == count,
+          f"{label}: {len(ended)} of {count} downloads ended (a line in the cancel log) in time")
+    if memory_limit is None:
+        check(all(e["aborted"] for e in ended), f"{label}: PHP saw every connection aborted "
+              f"({sum(1 for e in ended if not e['aborted'])} not)")
+    else:
+        check(all(e["sent"] is None for e in ended), f"{label}: every passthru() was cut by the fatal error "
+              f"({sum(1 for e in ended if e['sent'] is not None)} returned): the round tests nothing")
     if ignore_abort:
         full = [e for e in ended if e["error"] is None and e["sent"] is not None and e["sent"] >= e["size"]]
         check(not full, f"{label}: passthru() stops streaming once the client is gone "
@@ -258,7 +278,7 @@ def run_mode(args, port, ignore_abort):
     growth = {p: (after["rss"].get(p) or 0) - (before["rss"].get(p) or 0) for p in after["pids"] if p in before["rss"]}
     total_growth = sum(growth.values())
     sent = [e["sent"] for e in ended if e["sent"] is not None]
-    print(f"  {label}: {args.cancels} cancels in {elapsed:.1f} s; S3 sockets in the workers {sockets_before} -> "
+    print(f"  {label}: {count} downloads in {elapsed:.1f} s; S3 sockets in the workers {sockets_before} -> "
           f"{sockets_after} (per worker {before['sockets']} -> {after['sockets']}); proxy's open connections "
           f"{before['proxy_open']} -> {after['proxy_open']}; VmRSS growth (KiB) {total_growth}, per worker {growth}; "
           f"passthru returned {len(sent)} times (bytes: min {min(sent, default=0)}, max {max(sent, default=0)}), "
@@ -268,14 +288,14 @@ def run_mode(args, port, ignore_abort):
         print(f"  {label}: exceptions: {errors[:3]}", flush=True)
     slack = args.workers
     check(sockets_after - sockets_before <= slack,
-          f"{label}: the workers' S3 sockets went from {sockets_before} to {sockets_after} over {args.cancels} cancels "
-          f"(at most +{slack} allowed): cancelled GETs leak their connection")
+          f"{label}: the workers' S3 sockets went from {sockets_before} to {sockets_after} over {count} downloads "
+          f"(at most +{slack} allowed): GETs cut by the bailout leak their connection")
     check(after["proxy_open"] - before["proxy_open"] <= slack,
           f"{label}: the proxy's open S3 connections went from {before['proxy_open']} to {after['proxy_open']} "
           f"(at most +{slack} allowed)")
-    bound = RSS_KIB_PER_CANCEL * args.cancels
+    bound = RSS_KIB_PER_CANCEL * count
     check(total_growth <= bound,
-          f"{label}: the workers' VmRSS grew by {total_growth} KiB in total over {args.cancels} cancels "
+          f"{label}: the workers' VmRSS grew by {total_growth} KiB in total over {count} downloads "
           f"(at most {bound} KiB allowed, {RSS_KIB_PER_CANCEL} KiB per cancel)")
     check(after["pids"] == before["pids"], f"{label}: the same workers before and after ({before['pids']} -> {after['pids']})")
 
@@ -305,6 +325,8 @@ def main():
     p.add_argument("--workers", type=int, required=True)
     p.add_argument("--cancels", type=int, default=30)
     p.add_argument("--size-mib", type=int, default=32)
+    p.add_argument("--memory-limit-mib", type=int, default=16)
+    p.add_argument("--memory-fatals", type=int, default=10)
     p.add_argument("--timeout", type=int, default=20)
     args = p.parse_args()
     port = proxy_state(args.counter)["port"]
@@ -315,6 +337,7 @@ def main():
         if status == 200:
             for ignore_abort in (1, 0):
                 run_mode(args, port, ignore_abort)
+            run_mode(args, port, 0, args.memory_limit_mib)
     except OSError as e:
         check(False, f"{args.name}: cancelled downloads: {e}")
     finally:
