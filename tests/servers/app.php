@@ -6,10 +6,12 @@
 //   upload   &n=N   (POST body)   createUpload(obj-N), write() in 1 MiB chunks, finish() -> JSON
 //   read     &n=N[&off=O&len=L]   read(obj-N, O, L)                    -> JSON size, sha256, crc32c
 //   passthru &n=N[&off=O&len=L]   head() for the size, Content-Length, passthru() -> the bytes
-//   stream   &n=N&ignore_abort=0|1[&memory_limit_mib=M]
+//   stream   &n=N&ignore_abort=0|1[&fatal_after_kib=K]
 //                                 passthru() of the whole object with ignore_user_abort as asked,
-//                                 for downloads cancel.py cancels; with memory_limit_mib, into an
-//                                 output buffer under that memory_limit (a fatal error mid-stream);
+//                                 for downloads cancel.py cancels; with fatal_after_kib, into an
+//                                 output buffer whose handler raises a fatal error once K KiB
+//                                 have passed (PHP bails out inside passthru's write, as it
+//                                 does at memory_limit in a buffer);
 //                                 when the request ends (also after a bailout) one JSON line goes
 //                                 to S3A_SERVERS_CANCEL_LOG
 //   presign  &n=N                 presignGet(obj-N, ttl 300, filename) -> JSON url
@@ -136,23 +138,33 @@ try {
             $outcome = ['pid' => getmypid(), 'ignore_abort' => $ignore, 'size' => $size, 'sent' => null,
                 'error' => null, 'started' => microtime(true)];
             $log = env('S3A_SERVERS_CANCEL_LOG');
-            $levels = ob_get_level();
             // Shutdown functions run after a bailout too: the line is written
             // whether passthru() returned, threw, or was jumped over.
-            register_shutdown_function(function () use (&$outcome, $log, $levels): void {
-                while (ob_get_level() > $levels) {
-                    ob_end_clean(); // the buffer that hit memory_limit: room to log
-                }
+            register_shutdown_function(function () use (&$outcome, $log): void {
+                // No ob_*() here: after a fatal error inside an output
+                // handler, PHP refuses output-buffer calls until the end.
                 $outcome['aborted'] = connection_aborted() === 1;
                 $outcome['ms'] = round((microtime(true) - $outcome['started']) * 1000);
                 file_put_contents($log, json_encode($outcome, JSON_UNESCAPED_SLASHES) . "\n", FILE_APPEND | LOCK_EX);
             });
             header('Content-Type: application/octet-stream');
             header("Content-Length: $size");
-            $limit = int_param('memory_limit_mib');
-            if ($limit !== null) {
-                ini_set('memory_limit', "{$limit}M");
-                ob_start();
+            $fatalAfter = int_param('fatal_after_kib');
+            if ($fatalAfter !== null) {
+                // A fatal error raised by the output layer itself, like
+                // "Allowed memory size … exhausted" when a buffer outgrows
+                // memory_limit; that one is not deterministic (PHP may also
+                // end the process outright, "Hard memory limit", when one
+                // growth of the buffer would pass twice the limit).
+                $seen = 0;
+                ob_start(function (string $buffer) use (&$seen, $fatalAfter): string {
+                    $seen += strlen($buffer);
+                    // Once: the shutdown function's ob_end_clean() calls this again.
+                    if ($seen >= $fatalAfter * 1024 && $seen - strlen($buffer) < $fatalAfter * 1024) {
+                        trigger_error('app.php: fatal error in an output buffer, on purpose', E_USER_ERROR);
+                    }
+                    return '';
+                }, 65536);
             }
             try {
                 $outcome['sent'] = backend()->passthru($key);

@@ -8,13 +8,13 @@ stores one large object through app.php, then, for ignore_user_abort on and
 then off, starts CANCELS downloads of it (app.php?action=stream), reads the
 headers and 64 KiB of each and resets the connection (RST, as a closed tab
 or a dropped network does). A third round is not cancelled: passthru()
-writes into an output buffer under a small memory_limit, and the fatal
-error in the middle of the stream bails out the same way. Each download
+writes into an output buffer whose handler raises a fatal error after a few
+MiB (as PHP does at memory_limit), which bails out of passthru() the same way. Each download
 ends with one line in app.php's cancel log. Checks, per round:
 
 - every cancelled download answered 200 and sent 64 KiB before the cancel;
 - every one ended (a cancel-log line) within the timeout, with the
-  connection seen as aborted (the memory_limit round: passthru() did not
+  connection seen as aborted (the fatal-error round: passthru() did not
   return normally);
 - with ignore_user_abort on, passthru() stopped streaming instead of
   sending the whole object into the closed connection (it returned fewer
@@ -31,7 +31,7 @@ Then the object is deleted. Figures are printed; passed/failed counts go to
 usage: cancel.py --name N --kind fcgi|http --addr HOST:PORT --script PATH
                  --counter PROXY_STATE --master-pid PID --workers 4
                  --log CANCEL_LOG --result FILE [--cancels 30] [--size-mib 32]
-                 [--memory-limit-mib 16] [--memory-fatals 10] [--timeout 20]
+                 [--fatal-after-kib 4096] [--fatals 10] [--timeout 20]
 """
 
 import argparse
@@ -227,17 +227,17 @@ def log_lines(path):
 
 # ---------------------------------------------------------------- the run
 
-def run_mode(args, port, ignore_abort, memory_limit=None):
-    if memory_limit is None:
+def run_mode(args, port, ignore_abort, fatal_after=None):
+    if fatal_after is None:
         label = f"{args.name}, ignore_user_abort {'on' if ignore_abort else 'off'}"
         count = args.cancels
     else:
-        label = f"{args.name}, memory_limit {memory_limit} MiB in an output buffer"
-        count = args.memory_fatals
+        label = f"{args.name}, a fatal error in an output buffer after {fatal_after} KiB"
+        count = args.fatals
     done_before = len(log_lines(args.log))
     before = snapshot(args, port)
     t0 = time.monotonic()
-    if memory_limit is None:
+    if fatal_after is None:
         seen = [cancel_one(args, ignore_abort) for _ in range(count)]
         bad = [s for s in seen if s[0] != 200 or s[1] < PREFIX_BYTES]
         check(not bad, f"{label}: every download answered 200 and sent 64 KiB before the cancel "
@@ -247,20 +247,20 @@ def run_mode(args, port, ignore_abort, memory_limit=None):
         cut = 0
         for _ in range(count):
             try:
-                app(args, f"action=stream&n={OBJECT}&ignore_abort=0&memory_limit_mib={memory_limit}")
+                app(args, f"action=stream&n={OBJECT}&ignore_abort=0&fatal_after_kib={fatal_after}")
             except OSError:
                 cut += 1
         check(cut == 0, f"{label}: {cut} of {count} requests were cut off (the worker died?) instead of "
                         f"ending with PHP's fatal error")
 
-    deadline = time.monotonic() + (args.timeout if memory_limit is None else 2)
+    deadline = time.monotonic() + (args.timeout if fatal_after is None else 2)
     while len(log_lines(args.log)) < done_before + count and time.monotonic() < deadline:
         time.sleep(0.1)
     ended = log_lines(args.log)[done_before:]
     elapsed = time.monotonic() - t0
     check(len(ended) == count,
           f"{label}: {len(ended)} of {count} downloads ended (a line in the cancel log) in time")
-    if memory_limit is None:
+    if fatal_after is None:
         check(all(e["aborted"] for e in ended), f"{label}: PHP saw every connection aborted "
               f"({sum(1 for e in ended if not e['aborted'])} not)")
     else:
@@ -325,8 +325,8 @@ def main():
     p.add_argument("--workers", type=int, required=True)
     p.add_argument("--cancels", type=int, default=30)
     p.add_argument("--size-mib", type=int, default=32)
-    p.add_argument("--memory-limit-mib", type=int, default=16)
-    p.add_argument("--memory-fatals", type=int, default=10)
+    p.add_argument("--fatal-after-kib", type=int, default=4096)
+    p.add_argument("--fatals", type=int, default=10)
     p.add_argument("--timeout", type=int, default=20)
     args = p.parse_args()
     port = proxy_state(args.counter)["port"]
@@ -337,7 +337,7 @@ def main():
         if status == 200:
             for ignore_abort in (1, 0):
                 run_mode(args, port, ignore_abort)
-            run_mode(args, port, 0, args.memory_limit_mib)
+            run_mode(args, port, 0, args.fatal_after_kib)
     except OSError as e:
         check(False, f"{args.name}: cancelled downloads: {e}")
     finally:
