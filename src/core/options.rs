@@ -309,9 +309,16 @@ impl BackendOptions {
         })
     }
 
+    /// How objects are addressed, decided once for the SDK's requests and
+    /// for presigned URLs alike: as asked, else path style for IP and
+    /// localhost endpoints (where `bucket.host` cannot resolve) and for
+    /// bucket names that are no valid host label: dots break TLS host
+    /// matching under `*.s3…` certificates, capitals and `_` (legacy
+    /// names) are not DNS names.
     pub fn path_style(&self) -> bool {
         self.path_style
             .unwrap_or_else(|| self.endpoint.as_ref().is_some_and(|e| e.host_is_ip_or_localhost))
+            || !virtual_host_compatible(&self.bucket)
     }
 
     /// What distinguishes one S3 client from another, so a process keeps one
@@ -340,6 +347,13 @@ impl BackendOptions {
             self.ca_bundle,
         )
     }
+}
+
+fn virtual_host_compatible(bucket: &str) -> bool {
+    (3..=63).contains(&bucket.len())
+        && bucket.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !bucket.starts_with('-')
+        && !bucket.ends_with('-')
 }
 
 fn credentials(
@@ -619,5 +633,22 @@ mod tests {
         let ep = Endpoint::parse("https://[FD00::1]:9000").unwrap();
         assert_eq!(ep.authority, "[fd00::1]:9000");
         assert!(Endpoint::parse("https://h:").is_err(), "an empty port is refused");
+    }
+
+    #[test]
+    fn buckets_that_are_no_host_label_are_addressed_path_style() {
+        let style = |bucket: &str, explicit: Option<bool>| {
+            let mut pairs = vec![("bucket", s(bucket)), ("endpoint", s("https://s3.example.com"))];
+            if let Some(e) = explicit {
+                pairs.push(("path_style", Bool(e)));
+            }
+            opts(&pairs).unwrap().path_style()
+        };
+        assert!(!style("plain-bucket-1", None));
+        assert!(style("plain-bucket-1", Some(true)));
+        for legacy in ["dotted.bucket", "Legacy_Bucket", "-dash", &"b".repeat(64)] {
+            assert!(style(legacy, None), "{legacy}");
+            assert!(style(legacy, Some(false)), "{legacy}: a URL with this host could not work");
+        }
     }
 }
