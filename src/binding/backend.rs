@@ -108,6 +108,7 @@ impl S3AttachmentBackend {
         let _ = t.insert("region", report.region);
         let _ = t.insert("endpoint", report.endpoint);
         let _ = t.insert("probe_key", report.probe_key);
+        let _ = t.insert("checksums", o.checksums.name());
         let _ = t.insert("checksum_confirmed", report.checksum_confirmed);
         let _ = t.insert("elapsed_ms", report.elapsed_ms);
         let _ = t.insert("warnings", report.warnings);

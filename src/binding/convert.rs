@@ -54,20 +54,24 @@ fn value_at(zval: &Zval, depth: usize) -> OptionValue {
     }
 }
 
-fn checksums(crc32c: Option<u32>) -> ZBox<ZendHashTable> {
+/// The digests the store confirmed, by the name PHP's `hash()` knows them.
+fn checksums(crc32c: Option<u32>, md5: Option<&str>) -> ZBox<ZendHashTable> {
     let mut table = ZendHashTable::new();
     if let Some(crc) = crc32c {
         let _ = table.insert("crc32c", checksum::to_hex(crc));
     }
+    if let Some(md5) = md5 {
+        let _ = table.insert("md5", md5.to_owned());
+    }
     table
 }
 
-/// `['size' => int, 'etag' => string, 'checksums' => ['crc32c' => hex]]`
+/// `['size' => int, 'etag' => string, 'checksums' => ['crc32c' => hex, 'md5' => hex]]`
 pub fn put_result(result: &PutResult) -> ZBox<ZendHashTable> {
     let mut table = ZendHashTable::new();
     let _ = table.insert("size", result.size as i64);
     let _ = table.insert("etag", result.etag.clone());
-    let _ = table.insert("checksums", checksums(result.crc32c));
+    let _ = table.insert("checksums", checksums(result.crc32c, result.md5.as_deref()));
     table
 }
 
@@ -79,6 +83,6 @@ pub fn object_info(info: &ObjectInfo) -> ZBox<ZendHashTable> {
     let _ = table.insert("cache_control", info.cache_control.clone());
     let _ = table.insert("last_modified", info.last_modified);
     let _ = table.insert("storage_class", info.storage_class.clone());
-    let _ = table.insert("checksums", checksums(info.crc32c));
+    let _ = table.insert("checksums", checksums(info.crc32c, None));
     table
 }

@@ -1,6 +1,7 @@
 //! The configuration check an admin runs before trusting a store with
 //! attachments: the bucket exists, and a probe object under the prefix can
-//! be written, read back and deleted. It needs exactly what attachments
+//! be written, read back and deleted, as a single PUT and as a (one-part)
+//! multipart upload, with the checksums of the chosen `checksums` mode. It needs exactly what attachments
 //! need (s3:PutObject, s3:GetObject, s3:DeleteObject on PREFIX/*): no
 //! s3:ListBucket, so no HeadBucket.
 
@@ -45,6 +46,7 @@ pub fn check_access(backend: &Backend) -> Result<AccessReport> {
             .at("checkAccess", store.bucket(), Some(&probe_key)));
     }
     store.delete(&probe_key).map_err(step("delete the probe object (it is left behind)"))?;
+    multipart_probe(backend, &format!("{probe_name}-multipart"), &content).map_err(step("store a multipart probe object"))?;
     match store.head(&probe_key) {
         Ok(None) => {}
         // Without s3:ListBucket a missing key answers 403: the probe we
@@ -61,10 +63,29 @@ pub fn check_access(backend: &Backend) -> Result<AccessReport> {
         probe_key,
         region: client.region.clone(),
         endpoint: client.endpoint_url.clone(),
-        checksum_confirmed: put.crc32c.is_some(),
+        checksum_confirmed: put.crc32c.is_some() || put.md5.is_some(),
         elapsed_ms: started.elapsed().as_secs_f64() * 1000.0,
         warnings: warnings(backend),
     })
+}
+
+/// Large attachments go up as multipart uploads, whose checksums some
+/// stores handle differently (or wrongly: a store that reports a CRC32C
+/// that is not the object's makes every large attachment unreadable in
+/// `checksums` crc32c mode). A one-part multipart upload of the probe,
+/// read back whole (checked against what the store reports), finds that.
+fn multipart_probe(backend: &Backend, name: &str, content: &[u8]) -> Result<()> {
+    let mut upload = backend.create_upload(name.as_bytes(), PutOptions::default())?;
+    upload.write(content)?;
+    let key = upload.key().to_owned();
+    upload.finish_as_multipart()?;
+    let back = backend.read(name.as_bytes(), ByteRange::whole());
+    let _ = backend.store().delete(&key);
+    if back? != content {
+        return Err(Error::new(ErrorKind::Integrity, "checkAccess", "the multipart probe read back differs from what was written")
+            .at("checkAccess", backend.store().bucket(), Some(&key)));
+    }
+    Ok(())
 }
 
 /// Some stores (SeaweedFS for an admin key) create a missing bucket on the

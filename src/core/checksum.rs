@@ -1,5 +1,6 @@
-//! CRC32C, the checksum we send with every upload and that S3 verifies.
-//! Parts are checksummed once each and combined, so no byte is hashed twice.
+//! The checksums uploads carry for the store to verify: CRC32C (parts are
+//! checksummed once each and combined, so no byte is hashed twice), or MD5
+//! for stores that only know `Content-MD5`.
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
@@ -24,6 +25,27 @@ pub fn to_hex(crc: u32) -> String {
     format!("{crc:08x}")
 }
 
+pub fn md5(data: &[u8]) -> [u8; 16] {
+    use md5::Digest;
+    md5::Md5::digest(data).into()
+}
+
+/// The form of the `Content-MD5` header: base64 of the 16 bytes.
+pub fn md5_header(md5: &[u8; 16]) -> String {
+    B64.encode(md5)
+}
+
+/// The ETag S3 gives a multipart object: the MD5 of the parts' MD5s,
+/// then `-` and the number of parts.
+pub fn multipart_etag(part_md5s: &[[u8; 16]]) -> String {
+    use md5::Digest;
+    let mut all = md5::Md5::new();
+    for part in part_md5s {
+        all.update(part);
+    }
+    format!("{}-{}", hex::encode(all.finalize()), part_md5s.len())
+}
+
 /// A checksum header as S3 returns it, or None when it is not a plain
 /// full-object CRC32C (multipart objects uploaded as COMPOSITE carry `-N`).
 pub fn from_header(value: &str) -> Option<u32> {
@@ -35,6 +57,21 @@ pub fn from_header(value: &str) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn md5_forms_match_what_s3_expects() {
+        assert_eq!(hex::encode(md5(b"hello")), "5d41402abc4b2a76b9719d911017c592");
+        assert_eq!(md5_header(&md5(b"")), "1B2M2Y8AsgTpgAmY7PhCfg==");
+        // Two parts "a" and "b": md5(md5("a") ++ md5("b")), as S3 computes it.
+        let expected = {
+            use md5::Digest;
+            let mut h = md5::Md5::new();
+            h.update(md5(b"a"));
+            h.update(md5(b"b"));
+            format!("{}-2", hex::encode(h.finalize()))
+        };
+        assert_eq!(multipart_etag(&[md5(b"a"), md5(b"b")]), expected);
+    }
 
     #[test]
     fn known_value_matches_php_hash_crc32c() {

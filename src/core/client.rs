@@ -15,7 +15,7 @@ use aws_sdk_s3::config::{Region, RequestChecksumCalculation, ResponseChecksumVal
 use aws_smithy_http_client::tls;
 
 use super::error::{Error, ErrorKind, Result};
-use super::options::{BackendOptions, StaticCredentials};
+use super::options::{BackendOptions, Checksums, StaticCredentials};
 use super::sigv4::SigningKeyCache;
 
 /// Used when neither the options nor the AWS chain name a region. S3-compatible
@@ -84,9 +84,15 @@ impl S3Client {
         };
         let mut config = config
             .force_path_style(options.path_style())
-            // We always send our own CRC32C; stop the SDK adding another.
+            // Uploads carry the checksum of `options.checksums` themselves
+            // (upload.rs); the SDK adds none, so no x-amz-sdk-checksum-*
+            // header, trailer or aws-chunked body reaches a store that
+            // refuses them.
             .request_checksum_calculation(RequestChecksumCalculation::WhenRequired)
-            .response_checksum_validation(ResponseChecksumValidation::WhenSupported);
+            .response_checksum_validation(match options.checksums {
+                Checksums::Crc32c => ResponseChecksumValidation::WhenSupported,
+                Checksums::Md5 | Checksums::None => ResponseChecksumValidation::WhenRequired,
+            });
         if let Some(url) = &endpoint_url {
             config = config.endpoint_url(url);
         }

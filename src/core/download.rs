@@ -13,6 +13,7 @@ use aws_sdk_s3::types::ChecksumMode;
 use bytes::Bytes;
 
 use super::error::{Error, ErrorKind, Result};
+use super::options::Checksums;
 use super::process;
 use super::range::{parse_content_range, ByteRange};
 use super::s3_error::from_sdk;
@@ -39,7 +40,7 @@ impl ObjectReader {
     pub(crate) fn open(store: &Store, key: String, range: ByteRange) -> Result<Self> {
         let client = store.client()?;
         let mut request = client.s3.get_object().bucket(store.bucket()).key(&key).set_range(range.header());
-        if range.is_whole() {
+        if range.is_whole() && store.options().checksums == Checksums::Crc32c {
             // The SDK then verifies the whole body against the stored CRC.
             request = request.checksum_mode(ChecksumMode::Enabled);
         }
@@ -152,13 +153,18 @@ impl ObjectReader {
             Ok(Some(Err(e))) => {
                 self.body = None;
                 let text = DisplayErrorContext(&e).to_string();
-                let kind = if text.to_ascii_lowercase().contains("checksum") {
-                    ErrorKind::Integrity
-                } else {
-                    ErrorKind::Network
-                };
-                Err(Error::new(kind, "getObject", format!("reading the body failed: {text}"))
-                    .at("getObject", &self.bucket, Some(&self.key)))
+                let err = Error::new(ErrorKind::Network, "getObject", format!("reading the body failed: {text}"))
+                    .at("getObject", &self.bucket, Some(&self.key));
+                if text.to_ascii_lowercase().contains("checksum") {
+                    let mut err = err.with_fix(
+                        "retry; if it persists and the object's bytes are intact, the store reports checksums \
+                         that are not the object's (some do for multipart objects): set 'checksums' to 'md5'",
+                    );
+                    err.kind = ErrorKind::Integrity;
+                    err.option = Some("checksums".into());
+                    return Err(err);
+                }
+                Err(err)
             }
             Err(_) => {
                 self.body = None;

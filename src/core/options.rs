@@ -86,6 +86,7 @@ option_keys! {
     OperationTimeout => "operation_timeout",
     MaxAttempts => "max_attempts",
     CaBundle => "ca_bundle",
+    Checksums => "checksums",
 }
 
 impl OptionKey {
@@ -150,6 +151,49 @@ impl fmt::Debug for StaticCredentials {
             .field("secret_access_key", &"<redacted>")
             .field("session_token", &self.session_token.as_ref().map(|_| "<redacted>"))
             .finish()
+    }
+}
+
+/// How uploads and downloads are checked end to end. Never downgraded on
+/// its own: the mode is what the admin chose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Checksums {
+    /// A CRC32C per request and for the whole object (FULL_OBJECT), which
+    /// the store verifies and echoes; downloads of whole objects are
+    /// checked against the stored CRC32C. AWS, SeaweedFS.
+    Crc32c,
+    /// `Content-MD5` on every PUT and part, the check nearly every
+    /// S3-compatible store has verified for fifteen years, and no
+    /// `x-amz-checksum-*` / `x-amz-sdk-checksum-algorithm` / trailer /
+    /// `aws-chunked` anywhere: for stores that refuse or garble those
+    /// (Backblaze B2, older MinIO and Ceph, R2, GCS, Dell ECS, …).
+    Md5,
+    /// Only what each request strictly requires.
+    None,
+}
+
+impl Checksums {
+    pub const NAMES: &'static [&'static str] = &["crc32c", "md5", "none"];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Checksums::Crc32c => "crc32c",
+            Checksums::Md5 => "md5",
+            Checksums::None => "none",
+        }
+    }
+
+    fn parse(key: OptionKey, s: String) -> Result<Self> {
+        match s.as_str() {
+            "crc32c" => Ok(Checksums::Crc32c),
+            "md5" => Ok(Checksums::Md5),
+            "none" => Ok(Checksums::None),
+            _ => Err(Error::option(
+                key.name(),
+                format!("option 'checksums' must be one of {}; got {:?}", Self::NAMES.join(", "), s),
+            )
+            .with_fix("'crc32c' for AWS and stores that verify CRC32C, 'md5' for other S3-compatible stores")),
+        }
     }
 }
 
@@ -250,6 +294,7 @@ pub struct BackendOptions {
     pub operation_timeout: Duration,
     pub max_attempts: u32,
     pub ca_bundle: Option<PathBuf>,
+    pub checksums: Checksums,
 }
 
 impl BackendOptions {
@@ -306,6 +351,10 @@ impl BackendOptions {
             operation_timeout: given.seconds(OperationTimeout, 86_400.0)?.unwrap_or(Duration::from_secs(120)),
             max_attempts: given.int(MaxAttempts, 1, 20, "attempts")?.unwrap_or(3) as u32,
             ca_bundle,
+            checksums: match given.string(Checksums, |_, s| Ok(s))? {
+                Some(name) => self::Checksums::parse(Checksums, name)?,
+                None => self::Checksums::Crc32c,
+            },
         })
     }
 
@@ -335,7 +384,7 @@ impl BackendOptions {
             hex::encode(&h.finalize()[..16])
         });
         format!(
-            "{:?}|{:?}|{}|{:?}|{:?}|{:?}|{:?}|{}|{:?}",
+            "{:?}|{:?}|{}|{:?}|{:?}|{:?}|{:?}|{}|{:?}|{}",
             self.region,
             self.endpoint.as_ref().map(|e| &e.url),
             self.path_style(),
@@ -345,6 +394,7 @@ impl BackendOptions {
             self.operation_timeout,
             self.max_attempts,
             self.ca_bundle,
+            self.checksums.name(),
         )
     }
 }

@@ -146,6 +146,16 @@ fn from_service(
                 required_permission(site.operation)
             )),
         ),
+        // Backblaze B2: InvalidArgument "Unsupported header
+        // 'x-amz-sdk-checksum-algorithm'"; others refuse x-amz-checksum-*,
+        // trailers or aws-chunked bodies with InvalidRequest/NotImplemented.
+        (Some("InvalidArgument" | "InvalidRequest" | "NotImplemented"), _) if refuses_checksums(message) => (
+            ErrorKind::Service,
+            format!("the store refuses the checksum headers this request carries: {said}"),
+            Some("set 'checksums' to 'md5' (Content-MD5, which nearly every S3-compatible store verifies), \
+                  or 'none'"
+                .into()),
+        ),
         (Some("BadDigest" | "InvalidDigest" | "XAmzContentChecksumMismatch" | "XAmzContentSHA256Mismatch"), _) => (
             ErrorKind::Integrity,
             format!("the store found the bytes it received corrupt: {said}"),
@@ -185,8 +195,19 @@ fn from_service(
         ),
     };
     let mut e = Error::new(kind, site.operation, detail);
+    if code.is_some_and(|c| matches!(c, "InvalidArgument" | "InvalidRequest" | "NotImplemented")) && refuses_checksums(message) {
+        e.option = Some("checksums".into());
+    }
     e.fix = fix;
     e
+}
+
+/// Whether a store's refusal is about the checksum headers we send.
+fn refuses_checksums(message: Option<&str>) -> bool {
+    let message = message.unwrap_or_default().to_ascii_lowercase();
+    ["checksum", "x-amz-sdk", "x-amz-trailer", "aws-chunked"]
+        .iter()
+        .any(|word| message.contains(word))
 }
 
 fn required_permission(operation: &str) -> &'static str {

@@ -11,7 +11,7 @@ use aws_sdk_s3::types::ChecksumMode;
 use super::checksum;
 use super::client::S3Client;
 use super::error::{Error, ErrorKind, Result};
-use super::options::{BackendOptions, Endpoint};
+use super::options::{BackendOptions, Checksums, Endpoint};
 use super::process::{self, ClientUse};
 use super::s3_error::{from_sdk, Site};
 
@@ -97,8 +97,10 @@ impl Store {
     /// also what a real lack of s3:GetObject looks like.
     pub fn head(&self, object_key: &str) -> Result<Option<ObjectInfo>> {
         let client = self.client()?;
-        let request =
-            client.s3.head_object().bucket(self.bucket()).key(object_key).checksum_mode(ChecksumMode::Enabled);
+        let mut request = client.s3.head_object().bucket(self.bucket()).key(object_key);
+        if self.options.checksums == Checksums::Crc32c {
+            request = request.checksum_mode(ChecksumMode::Enabled);
+        }
         match process::block_on(request.send())? {
             Ok(out) => Ok(Some(ObjectInfo {
                 size: out.content_length().unwrap_or(0).max(0) as u64,

@@ -21,7 +21,7 @@ use tokio::task::JoinSet;
 
 use super::checksum;
 use super::error::{Error, ErrorKind, Result};
-use super::options::{header_safe, ServerSideEncryption as Sse};
+use super::options::{header_safe, Checksums, ServerSideEncryption as Sse};
 use super::part_buffer::PartBuffer;
 use super::pending_aborts;
 use super::process;
@@ -87,13 +87,16 @@ fn metadata(pairs: &[(String, OptionValue)]) -> Result<HashMap<String, String>> 
     Ok(out)
 }
 
-/// What a finished upload reports. `crc32c` is set only when the store
-/// echoed the checksum it verified, never from our own computation alone.
+/// What a finished upload reports. A checksum is set only when the store
+/// confirmed it, never from our own computation alone: `crc32c` when it
+/// echoed the CRC32C it verified, `md5` (hex) when a single PUT's ETag is
+/// the MD5 of the bytes we sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PutResult {
     pub size: u64,
     pub etag: String,
     pub crc32c: Option<u32>,
+    pub md5: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,8 +121,11 @@ pub struct Upload {
     put: PutOptions,
     parts: PartBuffer,
     size: u64,
-    /// CRC32C of the bytes already cut into parts.
+    /// CRC32C of the bytes already cut into parts (`checksums` crc32c).
     crc: u32,
+    /// MD5 of each part sent, in order (`checksums` md5): the multipart
+    /// ETag the store must answer is derived from them.
+    part_md5s: Vec<[u8; 16]>,
     multipart: Option<Multipart>,
     state: State,
     /// The process that started it; see `Drop`.
@@ -154,7 +160,18 @@ impl Upload {
         // A store that is reachable again gets the aborts it missed.
         pending_aborts::retry();
         let parts = PartBuffer::new(store.options().part_size as usize);
-        Upload { store, key, put, parts, size: 0, crc: 0, multipart: None, state: State::Open, pid: std::process::id() }
+        Upload {
+            store,
+            key,
+            put,
+            parts,
+            size: 0,
+            crc: 0,
+            part_md5s: Vec::new(),
+            multipart: None,
+            state: State::Open,
+            pid: std::process::id(),
+        }
     }
 
     pub fn key(&self) -> &str {
@@ -255,11 +272,12 @@ impl Upload {
 
     fn start_multipart(&mut self) -> Result<()> {
         let client = self.store.client()?;
+        let crc32c = self.mode() == Checksums::Crc32c;
         let request = with_object_settings!(client.s3.create_multipart_upload(), self.store, self.put)
             .bucket(self.store.bucket())
             .key(&self.key)
-            .checksum_algorithm(ChecksumAlgorithm::Crc32C)
-            .checksum_type(ChecksumType::FullObject);
+            .set_checksum_algorithm(crc32c.then_some(ChecksumAlgorithm::Crc32C))
+            .set_checksum_type(crc32c.then_some(ChecksumType::FullObject));
         let asked_at = SystemTime::now();
         let out = match process::block_on(request.send())? {
             Ok(out) => out,
@@ -302,8 +320,13 @@ impl Upload {
 
     fn send_part(&mut self, part: Bytes) -> Result<()> {
         let max_in_flight = self.store.options().max_concurrency;
-        let part_crc = checksum::crc32c(&part);
-        self.crc = checksum::crc32c_combine(self.crc, part_crc, part.len() as u64);
+        let check = BodyCheck::of(self.mode(), &part);
+        match check {
+            BodyCheck::Crc32c(part_crc) => self.crc = checksum::crc32c_combine(self.crc, part_crc, part.len() as u64),
+            BodyCheck::Md5(md5) => self.part_md5s.push(md5),
+            BodyCheck::None => {}
+        }
+        let etag_is_md5 = self.etag_is_md5();
         let client = self.store.part_client()?;
         let handle = process::parts_handle()?;
         let bucket = self.store.bucket().to_owned();
@@ -319,6 +342,7 @@ impl Upload {
         mp.in_flight.spawn_on(
             async move {
                 let len = part.len() as i64;
+                let site = Site { operation: "uploadPart", bucket: &bucket, key: Some(&key) };
                 let out = client
                     .s3
                     .upload_part()
@@ -327,18 +351,22 @@ impl Upload {
                     .upload_id(upload_id)
                     .part_number(number)
                     .content_length(len)
-                    .checksum_crc32_c(checksum::to_header(part_crc))
+                    .set_checksum_crc32_c(check.crc32c_header())
+                    .set_content_md5(check.content_md5())
                     .body(ByteStream::from(part))
                     .customize()
-                    // The CRC32C already protects the body; SHA-256 over it too would only cost CPU.
+                    // The checksum (or MD5) protects the body; SHA-256 over it too would only cost CPU.
                     .disable_payload_signing()
                     .send()
                     .await
-                    .map_err(|e| from_sdk(&Site { operation: "uploadPart", bucket: &bucket, key: Some(&key) }, e))?;
+                    .map_err(|e| from_sdk(&site, e))?;
+                if let (BodyCheck::Md5(md5), true, Some(etag)) = (check, etag_is_md5, out.e_tag()) {
+                    check_etag(etag, &hex::encode(md5), &site, number)?;
+                }
                 Ok(CompletedPart::builder()
                     .part_number(number)
                     .set_e_tag(out.e_tag().map(str::to_owned))
-                    .checksum_crc32_c(checksum::to_header(part_crc))
+                    .set_checksum_crc32_c(check.crc32c_header())
                     .build())
             },
             &handle,
@@ -354,24 +382,45 @@ impl Upload {
         Ok(result)
     }
 
+    /// Completes as a multipart upload even when the bytes would fit one
+    /// PutObject (one short part, which S3 allows as the only part): how
+    /// the access check sees what a store does with multipart objects
+    /// without sending megabytes.
+    pub(crate) fn finish_as_multipart(&mut self) -> Result<PutResult> {
+        self.ensure_open("finish")?;
+        let result = self.guard(|u| {
+            if u.multipart.is_none() {
+                u.start_multipart()?;
+            }
+            u.finish_multipart()
+        })?;
+        self.state = State::Finished;
+        Ok(result)
+    }
+
     fn put_single(&mut self) -> Result<PutResult> {
         let body = self.parts.take_all();
         self.put_body(body)
     }
 
     fn put_body(&mut self, body: Bytes) -> Result<PutResult> {
-        let crc = checksum::crc32c(&body);
+        let check = BodyCheck::of(self.mode(), &body);
         let client = self.store.client()?;
         let request = with_object_settings!(client.s3.put_object(), self.store, self.put)
             .bucket(self.store.bucket())
             .key(&self.key)
             .content_length(body.len() as i64)
-            .checksum_crc32_c(checksum::to_header(crc))
+            .set_checksum_crc32_c(check.crc32c_header())
+            .set_content_md5(check.content_md5())
             .body(ByteStream::from(body))
             .customize()
             .disable_payload_signing();
         let out = process::block_on(request.send())?.map_err(|e| from_sdk(&self.site("putObject"), e))?;
-        self.confirmed(crc, out.e_tag(), out.checksum_crc32_c())
+        let expected_etag = match check {
+            BodyCheck::Md5(md5) => Some(hex::encode(md5)),
+            _ => None,
+        };
+        self.confirmed(check, expected_etag, out.e_tag(), out.checksum_crc32_c())
     }
 
     fn finish_multipart(&mut self) -> Result<PutResult> {
@@ -386,46 +435,83 @@ impl Upload {
         let parts = std::mem::take(&mut mp.done);
         let upload_id = mp.upload_id.clone();
         let client = self.store.client()?;
+        let check = match self.mode() {
+            Checksums::Crc32c => BodyCheck::Crc32c(self.crc),
+            _ => BodyCheck::None,
+        };
         let request = client
             .s3
             .complete_multipart_upload()
             .bucket(self.store.bucket())
             .key(&self.key)
             .upload_id(upload_id)
-            .checksum_crc32_c(checksum::to_header(self.crc))
-            .checksum_type(ChecksumType::FullObject)
+            .set_checksum_crc32_c(check.crc32c_header())
+            .set_checksum_type(check.crc32c_header().map(|_| ChecksumType::FullObject))
             .multipart_upload(CompletedMultipartUpload::builder().set_parts(Some(parts)).build());
         let out =
             process::block_on(request.send())?.map_err(|e| from_sdk(&self.site("completeMultipartUpload"), e))?;
         // Completed: nothing is left to abort if the check below fails.
         self.multipart = None;
-        self.confirmed(self.crc, out.e_tag(), out.checksum_crc32_c())
+        let expected_etag = (!self.part_md5s.is_empty()).then(|| checksum::multipart_etag(&self.part_md5s));
+        let mut result = self.confirmed(check, expected_etag, out.e_tag(), out.checksum_crc32_c())?;
+        // A multipart ETag is no MD5 of the object.
+        result.md5 = None;
+        Ok(result)
     }
 
-    /// Checks the store's echo of our checksum. A store that verified a
-    /// different CRC holds different bytes than we sent: remove the object
-    /// rather than leave a corrupt attachment behind.
-    fn confirmed(&self, sent: u32, etag: Option<&str>, echoed: Option<&str>) -> Result<PutResult> {
+    fn mode(&self) -> Checksums {
+        self.store.options().checksums
+    }
+
+    /// An ETag is the MD5 of the stored bytes (of a single PUT; of each
+    /// part) except under SSE-KMS.
+    fn etag_is_md5(&self) -> bool {
+        !matches!(self.store.options().sse, Some(Sse::Kms { .. }))
+    }
+
+    /// Checks what the store confirmed against what we sent: its echo of
+    /// our CRC32C, or an ETag that must be our MD5. A store that holds other
+    /// bytes than we sent gets its object removed rather than keep a
+    /// corrupt attachment.
+    fn confirmed(
+        &self,
+        sent: BodyCheck,
+        expected_etag: Option<String>,
+        etag: Option<&str>,
+        echoed: Option<&str>,
+    ) -> Result<PutResult> {
+        let etag = etag.unwrap_or_default().trim_matches('"').to_owned();
         let echoed = echoed.and_then(checksum::from_header);
-        if let Some(stored) = echoed {
+        let corrupt = |what: String| {
+            let _ = self.store.delete(&self.key);
+            Err(Error::new(ErrorKind::Integrity, "upload", format!("{what}; the object was deleted"))
+                .at("upload", self.store.bucket(), Some(&self.key))
+                .with_fix(
+                    "retry; if it persists while the bytes are intact, the store miscomputes checksums: \
+                     set 'checksums' to 'md5' (or 'none')",
+                ))
+        };
+        if let (BodyCheck::Crc32c(sent), Some(stored)) = (sent, echoed) {
             if stored != sent {
-                let _ = self.store.delete(&self.key);
-                return Err(Error::new(
-                    ErrorKind::Integrity,
-                    "upload",
-                    format!(
-                        "the store reports CRC32C {} but {} was sent; the object was deleted",
-                        checksum::to_hex(stored),
-                        checksum::to_hex(sent)
-                    ),
-                )
-                .at("upload", self.store.bucket(), Some(&self.key)));
+                return corrupt(format!(
+                    "the store reports CRC32C {} but {} was sent",
+                    checksum::to_hex(stored),
+                    checksum::to_hex(sent)
+                ));
             }
+        }
+        let mut md5 = None;
+        if let (Some(expected), true) = (expected_etag, self.etag_is_md5()) {
+            if !etag.eq_ignore_ascii_case(&expected) {
+                return corrupt(format!("the store answered ETag {etag:?} but the MD5 of what was sent is {expected}"));
+            }
+            md5 = Some(expected);
         }
         Ok(PutResult {
             size: self.size,
-            etag: etag.unwrap_or_default().trim_matches('"').to_owned(),
-            crc32c: echoed,
+            etag,
+            crc32c: echoed.filter(|_| matches!(sent, BodyCheck::Crc32c(_))),
+            md5,
         })
     }
 
@@ -459,6 +545,53 @@ impl Drop for Upload {
             self.abort_quietly();
         }
     }
+}
+
+/// What one request body carries for the store to verify, per `checksums`.
+#[derive(Debug, Clone, Copy)]
+enum BodyCheck {
+    Crc32c(u32),
+    Md5([u8; 16]),
+    None,
+}
+
+impl BodyCheck {
+    fn of(mode: Checksums, body: &[u8]) -> Self {
+        match mode {
+            Checksums::Crc32c => BodyCheck::Crc32c(checksum::crc32c(body)),
+            Checksums::Md5 => BodyCheck::Md5(checksum::md5(body)),
+            Checksums::None => BodyCheck::None,
+        }
+    }
+
+    fn crc32c_header(&self) -> Option<String> {
+        match self {
+            BodyCheck::Crc32c(crc) => Some(checksum::to_header(*crc)),
+            _ => None,
+        }
+    }
+
+    fn content_md5(&self) -> Option<String> {
+        match self {
+            BodyCheck::Md5(md5) => Some(checksum::md5_header(md5)),
+            _ => None,
+        }
+    }
+}
+
+/// A part's ETag must be the MD5 of its bytes: a store that does not check
+/// Content-MD5 but stored other bytes is caught here.
+fn check_etag(etag: &str, expected: &str, site: &Site, number: i32) -> Result<()> {
+    let etag = etag.trim_matches('"');
+    if etag.eq_ignore_ascii_case(expected) {
+        return Ok(());
+    }
+    Err(Error::new(
+        ErrorKind::Integrity,
+        site.operation,
+        format!("part {number}: the store answered ETag {etag:?} but the MD5 of what was sent is {expected}"),
+    )
+    .at(site.operation, site.bucket, site.key))
 }
 
 fn task_failed(e: tokio::task::JoinError) -> Error {
