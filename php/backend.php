@@ -248,20 +248,28 @@ class S3NativeStorageBackend extends FileStorageBackend
         }
     }
 
-    /** CRC32C: S3 verifies it on upload and confirms it, so migrate compares real stored bytes. */
+    /**
+     * The digest the store confirms under the "Integrity check" setting
+     * (CRC32C, or MD5 from a single PUT's ETag), so migrate compares the
+     * stored bytes, not our own hash of what we sent. None: osTicket reads
+     * every copy back.
+     */
     function getNativeHashAlgos()
     {
-        return ['crc32c'];
+        $mode = self::factory()->settings()->checksums;
+        return $mode === Settings::CHECKSUMS_NONE ? [] : [$mode];
     }
 
-    /** The digest S3 confirmed for the upload this object made, else false (osTicket reads back). */
+    /** The digest the store confirmed for the upload this object made, else false (osTicket reads back). */
     function getHashDigest($algo)
     {
-        if (strtolower((string) $algo) !== 'crc32c' || !is_array($this->stored)) {
+        $algo = strtolower((string) $algo);
+        $length = ['crc32c' => 8, 'md5' => 32][$algo] ?? null;
+        $digest = is_array($this->stored) ? ($this->stored['checksums'][$algo] ?? null) : null;
+        if ($length === null || !is_string($digest) || !preg_match('/^[0-9a-fA-F]{' . $length . '}$/', $digest)) {
             return false;
         }
-        $crc = $this->stored['checksums']['crc32c'] ?? null;
-        return is_string($crc) && preg_match('/^[0-9a-fA-F]{8}$/', $crc) ? strtolower($crc) : false;
+        return strtolower($digest);
     }
 
     /** Size S3 reported for the upload this object made, else false. */

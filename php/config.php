@@ -156,6 +156,21 @@ class S3NativeStorageConfig extends PluginConfig
                     . 'S3-compatible stores need this)'],
             ]),
 
+            'checksums' => new ChoiceField([
+                'label' => 'Integrity check',
+                'hint' => 'What every upload carries for the store to verify. Saving tests the choice: '
+                    . 'a store that refuses it is reported with the setting to choose.',
+                'choices' => [
+                    Settings::CHECKSUMS_CRC32C => 'CRC32C, verified by the store (Amazon S3, SeaweedFS and '
+                        . 'stores that support the current S3 checksums)',
+                    Settings::CHECKSUMS_MD5 => 'MD5 (Content-MD5): for S3-compatible stores that refuse '
+                        . 'or misreport the newer checksums (Backblaze B2, Cloudflare R2, older MinIO and Ceph…)',
+                    Settings::CHECKSUMS_NONE => 'None: the store checks nothing (migration reads every '
+                        . 'copy back instead)',
+                ],
+                'default' => Settings::CHECKSUMS_CRC32C,
+            ]),
+
             'storage-info' => new SectionBreakField([
                 'label' => 'Storage and encryption',
             ]),

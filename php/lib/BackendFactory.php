@@ -73,6 +73,7 @@ final class BackendFactory
             'bucket' => $bucket,
             'prefix' => '',
             'cache_control' => self::CACHE_CONTROL,
+            'checksums' => $this->settings->checksums,
         ];
         if ($s->region !== '') {
             $options['region'] = $s->region;

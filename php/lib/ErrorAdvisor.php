@@ -26,6 +26,7 @@ final class ErrorAdvisor
         'region' => 'aws-region',
         'acl' => 'acl',
         'bucket' => 'bucket',
+        'checksums' => 'checksums',
     ];
 
     /** S3 error codes (getS3Code()) that point at one setting; 'KMS.' matches a prefix. */
@@ -83,6 +84,9 @@ final class ErrorAdvisor
     /** The form field an exception is about, if any. */
     public static function fieldFor(\Throwable $e, Settings $settings): ?string
     {
+        if (self::isAboutChecksums($e)) {
+            return 'checksums';
+        }
         $code = self::s3Code($e);
         if ($code !== null) {
             foreach (self::CODE_FIELDS as $known => $field) {
@@ -116,6 +120,16 @@ final class ErrorAdvisor
             return is_string($code) && $code !== '' ? $code : null;
         }
         return self::codeInMessage($e->getMessage());
+    }
+
+    /**
+     * A store that refuses or misreports the checksums of the chosen
+     * "Integrity check" (the extension names its 'checksums' option on
+     * any exception class then).
+     */
+    private static function isAboutChecksums(\Throwable $e): bool
+    {
+        return method_exists($e, 'getOptionName') && $e->getOptionName() === 'checksums';
     }
 
     /** The native option a configuration error is about (getOptionName(), else the message). */
@@ -153,6 +167,12 @@ final class ErrorAdvisor
         $folder = $location ? $location->folder : $settings->folder;
         $resource = 'arn:aws:s3:::' . $bucket . '/' . ($folder !== '' ? $folder . '/' : '') . '*';
 
+        if (self::isAboutChecksums($e)) {
+            return $settings->checksums === Settings::CHECKSUMS_CRC32C
+                ? 'this store does not handle the CRC32C checksums; set "Integrity check" to "MD5 (Content-MD5)" in '
+                    . self::CONFIG_PAGE . '.'
+                : 'set "Integrity check" to another choice in ' . self::CONFIG_PAGE . '.';
+        }
         if ($code === 'AccessControlListNotSupported') {
             return 'this bucket has ACLs disabled; set "Default ACL" to "Bucket default" in '
                 . self::CONFIG_PAGE . '.';

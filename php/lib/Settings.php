@@ -23,6 +23,12 @@ final class Settings
     const MAX_URL_TTL = 604800;
     const DEFAULT_URL_TTL = 3600;
 
+    /** "Integrity check": what uploads carry for the store to verify (the extension's 'checksums'). */
+    const CHECKSUMS_CRC32C = 'crc32c';
+    const CHECKSUMS_MD5 = 'md5';
+    const CHECKSUMS_NONE = 'none';
+    const CHECKSUM_MODES = [self::CHECKSUMS_CRC32C, self::CHECKSUMS_MD5, self::CHECKSUMS_NONE];
+
     /** osTicket keeps attrs in ost_file.attrs, a varchar(255). */
     const MAX_FOLDER_LENGTH = 180;
 
@@ -36,6 +42,7 @@ final class Settings
         'secret-access-key' => '',
         'endpoint' => '',
         'path-style' => false,
+        'checksums' => self::CHECKSUMS_CRC32C,
         'storage-class' => '',
         'sse' => '',
         'sse-kms-key-id' => '',
@@ -69,6 +76,8 @@ final class Settings
     public $endpoint;
     /** @var bool */
     public $pathStyle;
+    /** @var string self::CHECKSUMS_*: the extension's 'checksums' option */
+    public $checksums;
     /** @var string */
     public $storageClass;
     /** @var string '', 'AES256' or 'aws:kms' */
@@ -103,6 +112,8 @@ final class Settings
         self::$secrets[$s->secretId] = ['secret' => trim((string) $v['secret-access-key']), 'holders' => 1];
         $s->endpoint = rtrim(self::text($v['endpoint']), '/');
         $s->pathStyle = (bool) $v['path-style'];
+        $checksums = self::text(self::choiceKey($v['checksums']));
+        $s->checksums = in_array($checksums, self::CHECKSUM_MODES, true) ? $checksums : self::CHECKSUMS_CRC32C;
         $s->storageClass = self::text(self::choiceKey($v['storage-class']));
         $s->sse = self::text(self::choiceKey($v['sse']));
         $s->sseKmsKeyId = self::text($v['sse-kms-key-id']);
