@@ -249,14 +249,18 @@ run_driver() { # run_driver NAME KIND ADDR MASTER_PID MASTER_HAS_RUNTIME(yes|no)
     --master-pid "$4" --master-runtime "$5" --workers "$WORKERS" --result "$result" --requests "$REQUESTS" \
     --concurrency "$CONCURRENCY" --timeout "$TIMEOUT" --max-conns-per-worker "$MAX_CONNS_PER_WORKER" \
     ${S3A_SERVERS_SEED:+--seed "$S3A_SERVERS_SEED"} || rc=$?
-  if [[ -s $result ]]; then
+  add_result "$result" "$1: the driver ended without a result (exit $rc)"
+  return "$rc"
+}
+
+add_result() { # add_result RESULT_JSON MESSAGE_IF_MISSING: adds a tool's passed/failed counts to ours
+  if [[ -s $1 ]]; then
     local p f
-    read -r p f < <(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["passed"], r["failed"])' "$result")
+    read -r p f < <(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["passed"], r["failed"])' "$1")
     PASSED=$((PASSED + p)) FAILED=$((FAILED + f))
   else
-    check 1 "$1: the driver ended without a result (exit $rc)"
+    check 1 "$2"
   fi
-  return "$rc"
 }
 
 new_cancel_log() { # new_cancel_log NAME: a fresh log the workers (www-data) can append to
@@ -271,13 +275,7 @@ run_cancel() { # run_cancel NAME KIND ADDR MASTER_PID
     --counter "$PROXY_STATE" --master-pid "$4" --workers "$WORKERS" --log "$CANCEL_LOG" \
     --result "$result" --cancels "$CANCELS" --size-mib "$CANCEL_MIB" --timeout "$TIMEOUT" \
     --fatal-after-kib "$CANCEL_FATAL_AFTER_KIB" || rc=$?
-  if [[ -s $result ]]; then
-    local p f
-    read -r p f < <(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["passed"], r["failed"])' "$result")
-    PASSED=$((PASSED + p)) FAILED=$((FAILED + f))
-  else
-    check 1 "$1: cancel.py ended without a result (exit $rc)"
-  fi
+  add_result "$result" "$1: cancel.py ended without a result (exit $rc)"
   return "$rc"
 }
 
