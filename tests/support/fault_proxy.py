@@ -48,11 +48,51 @@ altered request counts as a fault):
                          (NoSuchUpload, NoSuchBucket) pass unchanged, as on
                          AWS.
 
+Stores that differ from AWS on checksums (issue 13; same HTTP handling, every
+request, each altered exchange counts as a fault):
+  --reject-checksum-headers
+                         Backblaze B2: a request carrying any x-amz-checksum-*
+                         header, x-amz-sdk-checksum-algorithm or x-amz-trailer
+                         gets 400 InvalidArgument "Unsupported header '<name>'
+                         received for this API call." and is not forwarded.
+                         x-amz-checksum-mode (GET/HEAD asking for the stored
+                         checksum) is refused too: B2 answers exactly that for
+                         it (reported by B2 users of Xen Orchestra and Zipline
+                         in 2025), so a client must not send it to such a store
+                         either. Content-MD5 passes: B2 supports it.
+  --reject-aws-chunked   a request whose Content-Encoding has aws-chunked, or
+                         whose x-amz-content-sha256 is STREAMING-*, gets 400
+                         NotImplemented "Transferring payloads in multiple
+                         chunks using aws-chunked is not supported." and is not
+                         forwarded: the answer of OpenStack Swift's S3 layer
+                         (Infomaniak), which boto3 and Velero users met from
+                         Hetzner and Synology stores as an HTTP 400 in 2025.
+                         (GCS's XML API documents that chunked uploads and V4
+                         signatures cannot be combined.)
+  --wrong-multipart-checksum
+                         moto's server (5.2.5, without its optional crc32c
+                         package): on a response for a multipart object (an
+                         ETag ending in -N) the x-amz-checksum-crc32c header,
+                         when there is one (a GET or HEAD that asked with
+                         x-amz-checksum-mode), carries a value that is not the
+                         object's (moto sends the CRC32 instead; here the bits
+                         of the true value are inverted). The bytes are intact.
+  --flip-body-byte       corruption in transit (a faulty NIC, proxy or disk
+                         cache): the body of every PUT that has one (PutObject,
+                         UploadPart) reaches the store with its middle byte
+                         inverted (for a chunked body: the middle byte of its
+                         first chunk). Nothing else is changed: the SDK signs
+                         bodies as UNSIGNED-PAYLOAD, so the signature still
+                         holds and only a body checksum (Content-MD5 or
+                         x-amz-checksum-*) lets the store notice. The offsets
+                         flipped are listed in the JSON stats ("flipped").
+
 Counts of connections and injected faults are printed as JSON on SIGTERM.
 """
 
 import argparse
 import asyncio
+import base64
 import hashlib
 import hmac
 import json
@@ -64,7 +104,7 @@ import ssl
 import struct
 import sys
 
-stats = {"connections": 0, "faults": 0}
+stats = {"connections": 0, "faults": 0, "flipped": []}
 EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 
 
@@ -185,9 +225,13 @@ def body_framing(head, request_method=None):
     return ("length", 0) if request_method is None else ("close", None)
 
 
-async def copy_body(src, framing, sink):
-    """Passes a body's raw bytes (chunk framing included) to the async sink."""
+async def copy_body(src, framing, sink, data_filter=None):
+    """Passes a body's raw bytes (chunk framing included) to the async sink.
+
+    data_filter, if given, sees and may replace the payload bytes only (never
+    the chunk framing), each with its offset in the payload."""
     kind, left = framing
+    offset = 0
     if kind == "chunked":
         while True:
             line = await src.readuntil(b"\r\n")
@@ -197,7 +241,11 @@ async def copy_body(src, framing, sink):
                     await sink(trailer)
                 await sink(trailer)
                 return
-            await sink(await src.readexactly(int(line.split(b";")[0], 16) + 2))
+            data = await src.readexactly(int(line.split(b";")[0], 16) + 2)
+            if data_filter is not None:
+                data = data_filter(data[:-2], offset) + data[-2:]
+                offset += len(data) - 2
+            await sink(data)
     while kind == "close" or left > 0:
         chunk = await src.read(65536 if kind == "close" else min(65536, left))
         if not chunk:
@@ -206,6 +254,9 @@ async def copy_body(src, framing, sink):
             raise ConnectionError("closed inside a body")
         if kind == "length":
             left -= len(chunk)
+        if data_filter is not None:
+            chunk = data_filter(chunk, offset)
+            offset += len(chunk)
         await sink(chunk)
 
 
@@ -245,6 +296,84 @@ def not_an_object(method, target):
         return False
     params = {p.partition("=")[0] for p in query.split("&")}
     return not (method == "POST" and "delete" in params)
+
+
+CHECKSUM_REQUEST_HEADERS = ("x-amz-sdk-checksum-algorithm", "x-amz-trailer")
+
+
+def refused_checksum_header(head):
+    """The first header a store without AWS's flexible checksums refuses, or None."""
+    for name, _ in head.headers:
+        low = name.lower()
+        if low.startswith("x-amz-checksum-") or low in CHECKSUM_REQUEST_HEADERS:
+            return name
+    return None
+
+
+def is_aws_chunked(head):
+    encodings = [e.strip().lower() for e in (head.get("Content-Encoding") or "").split(",")]
+    return "aws-chunked" in encodings or (head.get("x-amz-content-sha256") or "").upper().startswith("STREAMING-")
+
+
+def s3_error(status, reason, code, message, method, close):
+    """An S3 error answer; a HEAD gets the head only."""
+    stats["faults"] += 1
+    body = ('<?xml version="1.0" encoding="UTF-8"?><Error>'
+            f"<Code>{code}</Code><Message>{message}</Message>"
+            f"<RequestId>FAULT{stats['faults']}</RequestId><HostId>fault-proxy</HostId></Error>").encode()
+    head = (f"HTTP/1.1 {status} {reason}\r\nContent-Type: application/xml\r\nContent-Length: {len(body)}\r\n"
+            f"x-amz-request-id: FAULT{stats['faults']}\r\n" + ("Connection: close\r\n" if close else "") + "\r\n")
+    return head.encode() + (b"" if method == "HEAD" else body)
+
+
+def refusal(args, request):
+    """(status, reason, code, message) when a checksum-refusing mode turns the request away."""
+    if args.reject_checksum_headers:
+        name = refused_checksum_header(request)
+        if name is not None:
+            return (400, "Bad Request", "InvalidArgument",
+                    f"Unsupported header '{name}' received for this API call.")
+    if args.reject_aws_chunked and is_aws_chunked(request):
+        return (400, "Bad Request", "NotImplemented",
+                "Transferring payloads in multiple chunks using aws-chunked is not supported.")
+    return None
+
+
+MULTIPART_ETAG = re.compile(r'-[0-9]+"?$')
+
+
+def falsify_multipart_checksum(response):
+    """Inverts the bits of a multipart object's x-amz-checksum-crc32c, if the response has one."""
+    value = response.get("x-amz-checksum-crc32c")
+    if value is None or not MULTIPART_ETAG.search(response.get("ETag") or ""):
+        return
+    raw, _, parts = value.partition("-")  # a COMPOSITE value ends in -N
+    try:
+        digest = base64.b64decode(raw, validate=True)
+    except ValueError:
+        return
+    wrong = base64.b64encode(bytes(b ^ 0xFF for b in digest)).decode()
+    response.set("x-amz-checksum-crc32c", wrong + ("-" + parts if parts else ""))
+    stats["faults"] += 1
+
+
+def byte_flipper(framing):
+    """A copy_body data_filter that inverts one byte: the middle of a sized body, else of its first chunk."""
+    kind, length = framing
+    state = {"target": length // 2 if kind == "length" else None, "done": False}
+
+    def flip(data, offset):
+        if state["done"] or not data:
+            return data
+        target = state["target"] if state["target"] is not None else offset + len(data) // 2
+        if not offset <= target < offset + len(data):
+            return data
+        state["done"] = True
+        stats["faults"] += 1
+        stats["flipped"].append(target)
+        i = target - offset
+        return data[:i] + bytes([data[i] ^ 0xFF]) + data[i + 1:]
+    return flip
 
 
 AUTH = re.compile(r"AWS4-HMAC-SHA256 Credential=([^/,]+)/([^,]+), *SignedHeaders=([^,]+), *Signature=([0-9a-f]+)$")
@@ -312,6 +441,21 @@ async def handle_http(reader, writer, args, secrets):
                 writer.write(access_denied(method, close=True))
                 await writer.drain()
                 return
+            refused = refusal(args, request)
+            if refused is not None:
+                # With Expect: 100-continue the body has not come: answer and
+                # close. Otherwise read it away and keep the connection, as a
+                # store does.
+                expecting = "100-continue" in (request.get("Expect") or "").lower()
+                if not expecting:
+                    async def discard(data):
+                        pass
+                    await copy_body(reader, body_framing(request), discard)
+                writer.write(s3_error(*refused, method, close=expecting))
+                await writer.drain()
+                if expecting:
+                    return
+                continue
             if args.strip_range and (request.get("Range") or request.get("If-Range")):
                 error = strip_range(request, method, target, secrets)
                 if error:
@@ -325,7 +469,11 @@ async def handle_http(reader, writer, args, secrets):
             up_writer.write(request.encode())
             # The body goes up while the answer is awaited: a 100 Continue
             # comes back before the client sends it.
-            sending = asyncio.ensure_future(copy_body(reader, body_framing(request), writer_sink(up_writer)))
+            framing = body_framing(request)
+            flipper = None
+            if args.flip_body_byte and method == "PUT" and framing != ("length", 0):
+                flipper = byte_flipper(framing)
+            sending = asyncio.ensure_future(copy_body(reader, framing, writer_sink(up_writer), flipper))
             while (response := await read_head(up_reader)) is not None and response.start.split(" ")[1].startswith("1"):
                 writer.write(response.encode())
             if response is None:
@@ -333,6 +481,8 @@ async def handle_http(reader, writer, args, secrets):
                 return
             framing = body_framing(response, method)
             status = response.start.split(" ")[1]
+            if args.wrong_multipart_checksum:
+                falsify_multipart_checksum(response)
             if args.missing_as_403 and status == "404":
                 body = []
                 async def keep(data):
@@ -365,7 +515,8 @@ async def handle_http(reader, writer, args, secrets):
 
 async def handle(reader, writer, args):
     stats["connections"] += 1
-    if args.strip_range or args.missing_as_403:
+    if (args.strip_range or args.missing_as_403 or args.reject_checksum_headers or args.reject_aws_chunked
+            or args.wrong_multipart_checksum or args.flip_body_byte):
         await handle_http(reader, writer, args, test_secrets())
         return
     faulty = stats["faults"] < args.faults
@@ -416,6 +567,10 @@ async def main():
     p.add_argument("--delay-response", type=float, default=0)
     p.add_argument("--strip-range", action="store_true")
     p.add_argument("--missing-as-403", action="store_true")
+    p.add_argument("--reject-checksum-headers", action="store_true")
+    p.add_argument("--reject-aws-chunked", action="store_true")
+    p.add_argument("--wrong-multipart-checksum", action="store_true")
+    p.add_argument("--flip-body-byte", action="store_true")
     p.add_argument("--tls-cert")
     p.add_argument("--tls-key")
     args = p.parse_args()
