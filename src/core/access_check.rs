@@ -37,7 +37,13 @@ pub fn check_access(backend: &Backend) -> Result<AccessReport> {
             e
         }
     };
-    require_bucket(backend, nonce).map_err(step("find the bucket"))?;
+    require_bucket(backend, nonce).map_err(|e| {
+        if e.option.as_deref() == Some("checksums") {
+            step("read from the bucket with the checksums of the chosen mode")(e)
+        } else {
+            step("find the bucket")(e)
+        }
+    })?;
     let put = backend.put_bytes(probe_name.as_bytes(), &content, PutOptions::default()).map_err(step("write a probe object"))?;
     let back = backend.read(probe_name.as_bytes(), ByteRange::whole()).map_err(step("read the probe object back"))?;
     if back != content {

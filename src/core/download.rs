@@ -7,7 +7,6 @@
 //! up to the offset and stops at the length itself. A 206 whose
 //! Content-Range starts elsewhere is refused.
 
-use aws_sdk_s3::error::DisplayErrorContext;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::ChecksumMode;
 use bytes::Bytes;
@@ -16,7 +15,7 @@ use super::error::{Error, ErrorKind, Result};
 use super::options::Checksums;
 use super::process;
 use super::range::{parse_content_range, ByteRange};
-use super::s3_error::from_sdk;
+use super::s3_error::{cause_chain, from_sdk};
 use super::store::Store;
 
 pub struct ObjectReader {
@@ -152,7 +151,7 @@ impl ObjectReader {
             }
             Ok(Some(Err(e))) => {
                 self.body = None;
-                let text = DisplayErrorContext(&e).to_string();
+                let text = cause_chain(&e);
                 let err = Error::new(ErrorKind::Network, "getObject", format!("reading the body failed: {text}"))
                     .at("getObject", &self.bucket, Some(&self.key));
                 if text.to_ascii_lowercase().contains("checksum") {

@@ -113,6 +113,17 @@ impl Store {
             })),
             Err(e) => {
                 let mut err = from_sdk(&self.site("headObject", object_key), e);
+                if err.status == Some(400) && err.code.is_none() && self.options.checksums == Checksums::Crc32c {
+                    // A HEAD answer has no body, so no error code: a store
+                    // that refuses the x-amz-checksum-mode header it carries
+                    // in crc32c mode (Backblaze B2) says only "400".
+                    err.detail = "the store refused a HEAD that asks for the object's checksums (HTTP 400 \
+                                  without an error code; stores that do not support the current S3 \
+                                  checksums answer so)"
+                        .into();
+                    err.option = Some("checksums".into());
+                    return Err(err.with_fix("set 'checksums' to 'md5' (Content-MD5), which such stores verify"));
+                }
                 match err.kind {
                     ErrorKind::NotFound => Ok(None),
                     ErrorKind::AccessDenied if err.status == Some(403) => {

@@ -145,8 +145,8 @@ final class MainPathsTest extends CompatTestCase
         self::direct($t)->putString($key, $data, ['content_type' => 'image/png']);
         try {
             if ($fate === Target::CRC32C_REFUSED) {
-                $this->assertFailsForChecksums($fate, 'head()', fn () => $b->head($key));
-                $this->assertFailsForChecksums($fate, 'head() of an absent key', fn () => $b->head($key . '-absent'));
+                $this->assertFailsForChecksums($fate, 'head()', fn () => $b->head($key), false);
+                $this->assertFailsForChecksums($fate, 'head() of an absent key', fn () => $b->head($key . '-absent'), false);
                 return;
             }
             $head = $b->head($key);
