@@ -262,4 +262,26 @@ class ConfigSaveTest extends PluginTestCase
         }
         return implode("\n", $m[1]);
     }
+
+    /** A store that refuses the CRC32C headers, as Backblaze B2 does (fault_proxy's emulation). */
+    public function test_a_store_refusing_crc32c_is_reported_on_the_integrity_check_and_md5_saves(): void
+    {
+        $proxy = new FaultProxy('--reject-checksum-headers');
+        try {
+            $errors = $this->save(['endpoint' => $proxy->endpoint(), 'path-style' => true]);
+            $this->assertArrayHasKey('checksums', $this->fieldErrors(), json_encode($errors));
+            $this->assertStringContainsString('Unsupported header', $errors['err'], "the store's own error");
+            $this->assertStringContainsString('"Integrity check"', $errors['err']);
+            $this->assertStringContainsString('MD5', $errors['err']);
+            $this->assertSame([], $this->storedRows(), 'nothing saved');
+
+            $this->newInstance();
+            $errors = $this->save(['endpoint' => $proxy->endpoint(), 'path-style' => true, 'checksums' => 'md5']);
+            $this->assertSame([], $errors);
+            // osTicket stores a choice as JSON {key: label}.
+            $this->assertSame(['md5'], array_keys(json_decode($this->storedRows()['checksums'] ?? '{}', true)));
+        } finally {
+            $proxy->stop();
+        }
+    }
 }
