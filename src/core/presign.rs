@@ -18,6 +18,10 @@ pub const DEFAULT_URL_TTL: u64 = 3600;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PresignOptions {
     pub ttl: u64,
+    /// Sign as of this Unix time instead of now, so the same link is
+    /// produced again (and a browser's cache keeps working) until it is
+    /// rounded to the next window. The URL expires at `signing_time + ttl`.
+    pub signing_time: Option<u64>,
     pub disposition: Option<DispositionType>,
     pub filename: Option<String>,
     pub content_type: Option<String>,
@@ -25,7 +29,8 @@ pub struct PresignOptions {
 
 impl PresignOptions {
     pub fn from_pairs(pairs: &[(String, OptionValue)]) -> Result<Self> {
-        let mut out = PresignOptions { ttl: DEFAULT_URL_TTL, disposition: None, filename: None, content_type: None };
+        let mut out =
+            PresignOptions { ttl: DEFAULT_URL_TTL, signing_time: None, disposition: None, filename: None, content_type: None };
         for (key, value) in pairs {
             match (key.as_str(), value) {
                 (_, OptionValue::Null) => {}
@@ -34,6 +39,13 @@ impl PresignOptions {
                 ("ttl", OptionValue::Int(t)) => out.ttl = (*t).clamp(1, MAX_URL_TTL as i64) as u64,
                 ("ttl", other) => {
                     return Err(Error::option("ttl", format!("option 'ttl' must be an int (seconds); got {}", other.type_name())))
+                }
+                ("signing_time", OptionValue::Int(t)) if *t >= 0 => out.signing_time = Some(*t as u64),
+                ("signing_time", other) => {
+                    return Err(Error::option(
+                        "signing_time",
+                        format!("option 'signing_time' must be a Unix time (int, seconds); got {}", other.type_name()),
+                    ))
                 }
                 ("disposition", v) => out.disposition = Some(DispositionType::parse(&expect_string(key, v)?)?),
                 ("filename", v) => out.filename = Some(expect_string(key, v)?),
@@ -44,7 +56,7 @@ impl PresignOptions {
                 }
                 (other, _) => {
                     return Err(Error::option(other, format!("presign option '{}' is unknown", other.escape_debug()))
-                        .with_fix("use only ttl, disposition, filename, content_type"))
+                        .with_fix("use only ttl, signing_time, disposition, filename, content_type"))
                 }
             }
         }
@@ -73,6 +85,7 @@ pub fn presign_get(store: &Store, object_key: &str, opts: &PresignOptions) -> Re
         extra.push(("response-content-type", ct));
     }
     let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let signed_at = signing_time(opts, now)?;
     Ok(sigv4::presign_get(
         &Target { origin: &url.origin, host: &url.host, path: &url.path },
         &client.region,
@@ -82,8 +95,48 @@ pub fn presign_get(store: &Store, object_key: &str, opts: &PresignOptions) -> Re
             session_token: creds.session_token(),
         },
         &client.signing_keys,
-        now,
+        signed_at,
         opts.ttl,
         &extra,
     ))
+}
+
+/// Clocks may differ a little between this server and the store.
+const SIGNING_TIME_SKEW: u64 = 15 * 60;
+
+/// When the URL is signed: now, or the caller's `signing_time`, which must
+/// give a URL that is valid now and that S3 accepts.
+fn signing_time(opts: &PresignOptions, now: u64) -> Result<u64> {
+    let Some(at) = opts.signing_time else { return Ok(now) };
+    let refuse = |why: String| {
+        Err(Error::option("signing_time", format!("option 'signing_time' ({at}) {why}"))
+            .with_fix("round the current time down to a window shorter than 'ttl', e.g. the start of the hour"))
+    };
+    if at > now + SIGNING_TIME_SKEW {
+        return refuse(format!("is more than {SIGNING_TIME_SKEW} s in the future"));
+    }
+    if at + opts.ttl <= now {
+        return refuse(format!("plus 'ttl' ({} s) is already past: the URL would be expired", opts.ttl));
+    }
+    Ok(at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts(signing_time: Option<u64>, ttl: u64) -> PresignOptions {
+        PresignOptions { ttl, signing_time, disposition: None, filename: None, content_type: None }
+    }
+
+    #[test]
+    fn signing_time_defaults_to_now_and_must_give_a_url_valid_now() {
+        assert_eq!(signing_time(&opts(None, 60), 1000).unwrap(), 1000);
+        assert_eq!(signing_time(&opts(Some(900), 3600), 1000).unwrap(), 900);
+        assert!(signing_time(&opts(Some(100), 900), 1000).is_err(), "expired at 1000");
+        assert!(signing_time(&opts(Some(100), 900), 1000).unwrap_err().to_string().contains("already past"));
+        assert!(signing_time(&opts(Some(1000 + SIGNING_TIME_SKEW + 1), 60), 1000).is_err());
+        let e = signing_time(&opts(Some(1), 1), 1000).unwrap_err();
+        assert_eq!(e.option.as_deref(), Some("signing_time"));
+    }
 }

@@ -100,7 +100,7 @@ final class PresignTest extends S3TestCase
             [['disposition' => 'download'], ['disposition', "'inline'", "'attachment'", '"download"']],
             [['content_type' => "text/html\r\nX: y"], ['content_type', 'type/subtype', 'text/html', 'X: y']],
             [['ttl' => '60'], ["'ttl'", 'int', 'string']],
-            [['expires' => 60], ["'expires'", 'unknown', 'ttl, disposition, filename, content_type']],
+            [['expires' => 60], ["'expires'", 'unknown', 'ttl, signing_time, disposition, filename, content_type']],
         ];
         foreach ($cases as [$opts, $mustSay]) {
             try {
@@ -129,5 +129,34 @@ final class PresignTest extends S3TestCase
         $this->assertStringStartsWith('https://my-bucket.s3.eu-west-1.amazonaws.com/folder/key?', $url);
         $this->assertStringContainsString('X-Amz-Credential=AKIAEXAMPLE%2F', $url);
         $this->assertStringContainsString('%2Feu-west-1%2Fs3%2Faws4_request', $url);
+    }
+
+    public function test_a_fixed_signing_time_gives_the_same_working_url_every_time(): void
+    {
+        $b = self::backend();
+        $key = $this->key();
+        $b->putString($key, 'cache me');
+        $window = intdiv(time(), 600) * 600;
+        $opts = ['signing_time' => $window, 'ttl' => 1200, 'disposition' => 'inline', 'content_type' => 'image/png'];
+
+        $first = $b->presignGet($key, $opts);
+        usleep(1_100_000); // a new second: a URL signed "now" would differ
+        $this->assertSame($first, $b->presignGet($key, $opts), 'byte-identical within the window');
+        $this->assertStringContainsString('X-Amz-Date=' . gmdate('Ymd\THis\Z', $window), $first);
+        $this->assertStringContainsString('X-Amz-Expires=1200', $first);
+        $got = self::httpGet($first);
+        $this->assertSame([200, 'cache me'], [$got['status'], $got['body']]);
+        $this->assertNotSame($first, $b->presignGet($key, ['ttl' => 1200, 'disposition' => 'inline', 'content_type' => 'image/png']));
+    }
+
+    public function test_a_signing_time_that_would_give_an_expired_url_is_refused(): void
+    {
+        try {
+            self::backend()->presignGet('k', ['signing_time' => time() - 7200, 'ttl' => 3600]);
+            $this->fail('no exception');
+        } catch (S3AttachmentConfigException $e) {
+            $this->assertSame('signing_time', $e->getOptionName());
+            $this->assertStringContainsString('already past', $e->getMessage());
+        }
     }
 }
