@@ -15,6 +15,9 @@
 use S3Native\BackendFactory;
 use S3Native\ChunkReader;
 use S3Native\DeleteFailed;
+use S3Native\DownloadAnswer;
+use S3Native\HttpExchange;
+use S3Native\PhpHttpExchange;
 use S3Native\ErrorAdvisor;
 use S3Native\FileRef;
 use S3Native\ObjectKeyResolver;
@@ -33,6 +36,8 @@ require_once __DIR__ . '/lib/ChunkReader.php';
 require_once __DIR__ . '/lib/ErrorAdvisor.php';
 require_once __DIR__ . '/lib/SystemLog.php';
 require_once __DIR__ . '/lib/StorageError.php';
+require_once __DIR__ . '/lib/HttpExchange.php';
+require_once __DIR__ . '/lib/DownloadAnswer.php';
 
 class S3NativeStorageBackend extends FileStorageBackend
 {
@@ -47,8 +52,13 @@ class S3NativeStorageBackend extends FileStorageBackend
     /** Chunk size for read() when osTicket asks for "the default" (0). */
     const READ_CHUNK = 1048576;
 
+    /** How long browsers may keep a logo or backdrop, as osTicket's display() says. */
+    const LOGO_MAX_AGE = 86400;
+
     /** @var BackendFactory|null set by the plugin's bootstrap() */
     private static $factory;
+    /** @var HttpExchange|null the request being answered; tests set their own */
+    private static $http;
 
     /** @var FileRef the ost_file row as it was when this object was made */
     private $file;
@@ -200,37 +210,130 @@ class S3NativeStorageBackend extends FileStorageBackend
     }
 
     /**
-     * Sends the browser to a signed S3 URL and ends the request; false in
-     * proxy mode (osTicket then streams through passthru()).
+     * osTicket calls this before it sends any content header, for every
+     * download (file.php) and for logos and backdrops (display(), no $ttl).
+     * Redirect mode sends the browser to a signed S3 URL that stays the same
+     * for a while (so its cache works); proxy mode, and logos in either mode
+     * (a 302 osTicket marks cacheable for a day must not outlive its URL),
+     * are answered here with ranges and revalidation. Either way the request
+     * ends here.
      */
     function sendRedirectUrl($disposition = 'inline', $ttl = false)
     {
         $settings = self::factory()->settings();
-        if (!$settings->redirectsDownloads() || !$this->file->exists) {
+        if (!$this->file->exists) {
             return false;
         }
+        $disposition = strcasecmp((string) $disposition, 'inline') === 0 ? 'inline' : 'attachment';
+        $url = $settings->redirectsDownloads() && $ttl !== false ? $this->signedUrl($disposition, $ttl, $settings) : null;
+        if ($url !== null) {
+            Http::redirect($url); // exits
+        } else {
+            $this->answerDownload($disposition, $ttl);
+        }
+        return true;
+    }
+
+    /** The signed URL to redirect to, or null (logged) when signing failed: PHP serves the file then. */
+    private function signedUrl(string $disposition, $ttl, Settings $settings): ?string
+    {
         try {
             $location = $this->locate();
-            $options = [
-                'ttl' => $this->redirectTtl($ttl, $settings->urlTtl),
-                'disposition' => strcasecmp((string) $disposition, 'inline') === 0 ? 'inline' : 'attachment',
+            $options = $this->signedUrlTiming($ttl, $settings) + [
+                'disposition' => $disposition,
                 'content_type' => $this->contentType(),
             ];
             if ($this->file->name !== '') {
                 $options['filename'] = $this->file->name;
             }
-            $url = $this->nativeFor($location)->presignGet($location->objectKey(), $options);
+            return $this->nativeFor($location)->presignGet($location->objectKey(), $options);
         } catch (\Throwable $e) {
-            // Serving through PHP still works (or reports the real problem).
             // Per image per page, as reads: rate-limited, no alert e-mail.
             SystemLog::failureRateLimited('sign:' . get_class($e), SystemLog::TITLE,
                 ErrorAdvisor::storageFailure($e, 'sign a download URL for',
                     $this->file->label(), $this->location, $settings)
                 . ' The file is served through PHP instead.');
-            return false;
+            return null;
         }
-        Http::redirect($url); // exits
-        return true;
+    }
+
+    /**
+     * When the signed URL is signed and how long it lives: signed as of the
+     * start of a window (half the configured lifetime, at most an hour), so
+     * repeated views within it get the same URL and the browser's cache
+     * (objects are stored "private, max-age=86400") serves them; it expires
+     * no later than osTicket's own link ($ttl: its seconds left, so
+     * now + $ttl is a fixed time) and the configured lifetime after signing.
+     *
+     * @return array{signing_time: int, ttl: int}
+     */
+    private function signedUrlTiming($ttl, Settings $settings): array
+    {
+        $now = time();
+        $window = max(1, min(3600, intdiv($settings->urlTtl, 2)));
+        $signedAt = $now - $now % $window;
+        $expiresAt = $signedAt + $settings->urlTtl;
+        if (is_numeric($ttl) && (int) $ttl > 0) {
+            $expiresAt = min($expiresAt, $now + (int) $ttl);
+        }
+        return ['signing_time' => $signedAt, 'ttl' => Settings::clampTtl($expiresAt - $signedAt)];
+    }
+
+    /**
+     * Answers the request from PHP (see DownloadAnswer): one ranged GET
+     * streamed, or no store request at all for 304, 416 and HEAD. A store
+     * error before the first byte becomes osTicket's error page; after it,
+     * the body ends short of its Content-Length, which no client takes for
+     * a complete file.
+     */
+    private function answerDownload(string $disposition, $ttl): void
+    {
+        $http = self::http();
+        $location = null;
+        try {
+            $location = $this->locate();
+            $native = $this->nativeFor($location);
+            $size = $this->file->size ?? (int) ($native->head($location->objectKey())['size'] ?? 0);
+            $answer = DownloadAnswer::decide($http, [
+                'size' => $size,
+                'type' => $this->contentType(),
+                'disposition' => $this->dispositionHeader($disposition),
+                'etag' => $this->file->signature !== '' ? $this->file->signature : $this->file->key,
+                'last_modified' => $this->file->lastModified,
+                'max_age' => is_numeric($ttl) && (int) $ttl > 0 ? (int) $ttl : self::LOGO_MAX_AGE,
+            ]);
+            // Set by osTicket before it asked us (display()), or by PHP.
+            foreach (['Content-Length', 'Expires', 'Pragma', 'Content-Transfer-Encoding'] as $name) {
+                $http->removeHeader($name);
+            }
+            $http->status($answer->status);
+            foreach ($answer->headers as $name => $value) {
+                $http->header($name, $value);
+            }
+            if ($answer->length) {
+                $native->passthru($location->objectKey(), $answer->offset, $answer->length);
+            }
+        } catch (\Throwable $e) {
+            $failure = $this->failure(ReadFailed::class, 'read', $e, $location);
+            if (!$http->bodyStarted()) {
+                foreach (isset($answer) ? array_keys($answer->headers) : [] as $name) {
+                    $http->removeHeader($name);
+                }
+                throw $failure; // osTicket's error page
+            }
+        }
+        $http->end();
+    }
+
+    /** Content-Disposition as osTicket's Http::download() builds it. */
+    private function dispositionHeader(string $disposition): string
+    {
+        $name = basename($this->file->name !== '' ? $this->file->name : $this->file->key);
+        if (preg_match('/image\/.*\+.*/', $this->contentType())) {
+            $disposition = 'attachment'; // SVG and the like, as osTicket does
+        }
+        return $disposition . '; ' . (method_exists('Http', 'getDispositionFilename')
+            ? \Http::getDispositionFilename($name) : "filename*=UTF-8''" . rawurlencode($name));
     }
 
     /** Deletes the object; a missing object counts as deleted. */
@@ -294,6 +397,17 @@ class S3NativeStorageBackend extends FileStorageBackend
         }
     }
 
+    /** Substitutes the HTTP request and response (tests: the CLI has neither). */
+    public static function useHttpExchange(?HttpExchange $http): void
+    {
+        self::$http = $http;
+    }
+
+    private static function http(): HttpExchange
+    {
+        return self::$http ?: new PhpHttpExchange();
+    }
+
     private static function factory(): BackendFactory
     {
         if (!self::$factory) {
@@ -354,20 +468,6 @@ class S3NativeStorageBackend extends FileStorageBackend
     private function contentType(): string
     {
         return $this->file->type !== '' ? $this->file->type : 'application/octet-stream';
-    }
-
-    /**
-     * osTicket passes the seconds left on its own download link (up to a
-     * day), or false for logos. The signed URL lives no longer than either
-     * that or the configured maximum, and within S3's 1 s..7 days.
-     */
-    private function redirectTtl($ttl, int $configured): int
-    {
-        $seconds = $configured;
-        if (is_numeric($ttl) && (int) $ttl > 0) {
-            $seconds = min($seconds, (int) $ttl);
-        }
-        return Settings::clampTtl($seconds);
     }
 
     /**

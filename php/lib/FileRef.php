@@ -25,6 +25,10 @@ final class FileRef
     public $backend = '';
     /** @var string|null the row's `attrs` column */
     public $attrs;
+    /** @var string the row's `signature`: content hash, osTicket's ETag */
+    public $signature = '';
+    /** @var int|null Unix time the file was created (osTicket's Last-Modified) */
+    public $lastModified;
     /** @var bool */
     public $exists = false;
 
@@ -44,6 +48,11 @@ final class FileRef
         $ref->backend = (string) $meta->getBackend();
         $attrs = $meta->getAttrs();
         $ref->attrs = is_string($attrs) ? $attrs : null;
+        // osTicket's own ETag is getSignature(true); its Last-Modified, lastModified().
+        $ref->signature = (string) $meta->getSignature(true);
+        $created = method_exists($meta, 'lastModified') ? $meta->lastModified() : null;
+        $ref->lastModified = is_string($created) && strtotime($created . ' GMT') !== false
+            ? strtotime($created . ' GMT') : null;
         return $ref;
     }
 

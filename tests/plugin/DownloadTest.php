@@ -119,6 +119,7 @@ class DownloadTest extends PluginTestCase
         $this->installPlugin(['url-ttl' => '600']);
         $file = $this->createFile('ttl');
 
+        $now = time();
         $short = self::redirectUrlOf(function () use ($file) {
             AttachmentFile::lookup($file->id)->download(false, 120);
         });
@@ -126,21 +127,57 @@ class DownloadTest extends PluginTestCase
             AttachmentFile::lookup($file->id)->download(false, 86400);
         });
 
-        $this->assertSame(120, self::expiresParameter($short));
-        $this->assertSame(600, self::expiresParameter($long));
+        // Signed as of the start of a 300 s window (half of url-ttl).
+        $signedAt = $now - $now % 300;
+        $this->assertSame($signedAt, self::signedAt($long));
+        $this->assertSame($signedAt + 600, self::signedAt($long) + self::expiresParameter($long));
+        $this->assertEqualsWithDelta($now + 120, self::signedAt($short) + self::expiresParameter($short), 1,
+            "never later than osTicket's own link");
     }
 
     public function test_redirect_url_lifetime_is_clamped_to_seven_days(): void
     {
         $this->installPlugin(['url-ttl' => '604800']);
-        $file = $this->createFile('logo');
+        $file = $this->createFile('week');
 
         $url = self::redirectUrlOf(function () use ($file) {
-            // Logos and backdrops: sendRedirectUrl('inline', false)
-            AttachmentFile::lookup($file->id)->open()->sendRedirectUrl('inline', false);
+            AttachmentFile::lookup($file->id)->download(false, 10 * 86400);
         });
 
-        $this->assertSame(604800, self::expiresParameter($url));
+        $this->assertLessThanOrEqual(604800, self::expiresParameter($url));
+    }
+
+    public function test_repeated_views_within_the_window_get_the_same_url(): void
+    {
+        $this->installPlugin(['url-ttl' => '3600']);
+        $file = $this->createFile("\x89PNG", 'shot.png', 'image/png');
+        $view = function () use ($file) {
+            return self::redirectUrlOf(function () use ($file) {
+                AttachmentFile::lookup($file->id)->download('inline', 40000);
+            });
+        };
+
+        $first = $view();
+        usleep(1_100_000); // a URL signed "now" would differ by now
+        $this->assertSame($first, $view(), 'the browser cache can serve the second view');
+        $this->assertSame("\x89PNG", self::fetch($first)['body']);
+    }
+
+    public function test_logos_and_backdrops_are_streamed_never_a_cacheable_redirect(): void
+    {
+        $this->installPlugin(['url-ttl' => '600']);
+        $data = self::bytes(5000, 'logo');
+        $file = $this->createFile($data, 'logo.png', 'image/png');
+
+        $response = $this->answer(function () use ($file) {
+            AttachmentFile::lookup($file->id)->display(); // osTicket marks it cacheable for a day first
+        });
+
+        $this->assertSame(200, $response['status'], 'no 302 that browsers keep for a day');
+        $this->assertSame($data, $response['body']);
+        $this->assertSame((string) strlen($data), $response['headers']['content-length']);
+        $this->assertSame('private, max-age=86400', $response['headers']['cache-control']);
+        $this->assertSame('image/png', $response['headers']['content-type']);
     }
 
     public function test_redirect_ends_the_request(): void
@@ -156,29 +193,26 @@ class DownloadTest extends PluginTestCase
         }
     }
 
-    public function test_proxy_mode_does_not_redirect(): void
-    {
-        $this->installPlugin(['download-mode' => 'proxy']);
-        $file = $this->createFile('proxied');
-
-        $this->assertFalse(AttachmentFile::lookup($file->id)->open()->sendRedirectUrl('attachment', 3600));
-    }
-
-    public function test_proxy_mode_download_streams_bytes_through_php(): void
+    public function test_proxy_mode_answers_the_download_itself_and_ends_the_request(): void
     {
         $this->installPlugin(['download-mode' => 'proxy']);
         $data = self::bytes(3 * 1048576 + 11, 'proxy');
         $file = $this->createFile($data, 'big.bin');
 
-        ob_start();
-        try {
+        $response = $this->answer(function () use ($file) {
             AttachmentFile::lookup($file->id)->download('attachment', 3600);
-        } finally {
-            $out = ob_get_clean();
-        }
+        });
 
-        $this->assertSame(md5($data), md5($out));
-        $this->assertContains('Content-Type: application/octet-stream', Http::$headers);
+        $this->assertSame(200, $response['status']);
+        $this->assertSame(md5($data), md5($response['body']));
+        $this->assertSame('application/octet-stream', $response['headers']['content-type']);
+        $this->assertSame((string) strlen($data), $response['headers']['content-length']);
+        $this->assertSame("attachment; filename*=UTF-8''big.bin", $response['headers']['content-disposition']);
+        $this->assertSame('bytes', $response['headers']['accept-ranges']);
+        $this->assertSame('private, max-age=3600', $response['headers']['cache-control']);
+        $this->assertSame('nosniff', $response['headers']['x-content-type-options']);
+        $this->assertSame('"' . sha1($data) . '"', $response['headers']['etag']);
+        $this->assertArrayHasKey('last-modified', $response['headers']);
     }
 
     public function test_getData_under_ob_start_returns_the_bytes(): void
@@ -271,6 +305,17 @@ class DownloadTest extends PluginTestCase
         $file = $this->createFile('0');
 
         $this->assertSame('0', AttachmentFile::lookup($file->id)->getData());
+    }
+
+    /** X-Amz-Date of a signed URL, as a Unix time. */
+    private static function signedAt(string $url): int
+    {
+        parse_str((string) parse_url($url, PHP_URL_QUERY), $query);
+        $date = DateTime::createFromFormat('Ymd\THis\Z', (string) ($query['X-Amz-Date'] ?? ''), new DateTimeZone('UTC'));
+        if (!$date) {
+            throw new RuntimeException("no X-Amz-Date in $url");
+        }
+        return $date->getTimestamp();
     }
 
     private static function expiresParameter(string $url): int

@@ -93,14 +93,11 @@ class LegacyFolderKeysTest extends PluginTestCase
         $this->installPlugin(['endpoint' => $this->recorder->endpoint(), 'download-mode' => 'proxy']);
         [$file, $storedKey] = $this->officialFile($shape, "proxied ($shape)");
 
-        ob_start();
-        try {
+        $response = $this->answer(function () use ($file) {
             AttachmentFile::lookup($file->id)->download('attachment', 3600);
-        } finally {
-            $out = ob_get_clean();
-        }
+        });
 
-        $this->assertSame("proxied ($shape)", $out);
+        $this->assertSame([200, "proxied ($shape)"], [$response['status'], $response['body']]);
         $this->assertSame([$this->pathOf($storedKey)], $this->recorder->paths('GET'));
     }
 

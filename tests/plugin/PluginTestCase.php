@@ -22,6 +22,8 @@ abstract class PluginTestCase extends TestCase
     private $cleanup = [];
     /** @var string[] temporary directories to remove after the test */
     private $temporaryDirectories = [];
+    /** @var RecordingHttpExchange the request downloads answer (set when the plugin boots) */
+    protected $http;
 
     protected function setUp(): void
     {
@@ -117,6 +119,33 @@ abstract class PluginTestCase extends TestCase
     protected function bootstrapPlugins(): void
     {
         (new PluginManager())->bootstrap();
+        if (class_exists('S3NativeStorageBackend', false)) {
+            S3NativeStorageBackend::useHttpExchange($this->http = new RecordingHttpExchange());
+        }
+    }
+
+    /**
+     * Runs a download the way file.php does, with the request headers given;
+     * returns the response the plugin answered with (its body captured).
+     *
+     * @return array{status: int, headers: array<string, string>, body: string}
+     */
+    protected function answer(callable $request, array $requestHeaders = [], string $method = 'GET'): array
+    {
+        $this->http->method = $method;
+        $this->http->request = array_change_key_case($requestHeaders, CASE_LOWER);
+        ob_start();
+        $this->http->captureLevel = ob_get_level();
+        try {
+            $request();
+            $this->fail('the request did not end');
+        } catch (RequestEnded $ended) {
+            $status = $ended->status;
+        } finally {
+            $body = ob_get_clean();
+            $this->http->captureLevel = 0;
+        }
+        return ['status' => $status, 'headers' => $this->http->headers, 'body' => $body];
     }
 
     /** Writes config rows the way the form would have stored them. */

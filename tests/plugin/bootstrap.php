@@ -32,5 +32,6 @@ if ($missing) {
 require_once __DIR__ . '/osticket-double/bootstrap.php';
 osticket_double_reset();
 require_once dirname(__DIR__, 2) . '/php/storage.php';
+require_once __DIR__ . '/support/RecordingHttpExchange.php';
 require_once __DIR__ . '/PluginTestCase.php';
 require_once dirname(__DIR__) . '/support/FaultProxy.php';

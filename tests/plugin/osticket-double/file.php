@@ -229,6 +229,8 @@ class AttachmentFile
     public $bk = 'D';
     public $attrs = null;
     public $ft = 'T';
+    /** @var string the row's creation time, 'Y-m-d H:i:s' (UTC here) */
+    public $created;
 
     static function reset(): void
     {
@@ -251,12 +253,20 @@ class AttachmentFile
     function getSize() { return $this->size; }
     function getBackend() { return $this->bk; }
     function getAttrs() { return $this->attrs; }
-    function getSignature() { return $this->signature; }
+    /** With $cascade, the key stands in for a missing signature (osTicket's ETag). */
+    function getSignature($cascade = false)
+    {
+        return !$this->signature && $cascade ? $this->getKey() : $this->signature;
+    }
+
+    /** What osTicket sends as Last-Modified. */
+    function lastModified() { return $this->created; }
 
     function save()
     {
         if (!$this->id) {
             $this->id = self::$nextId++;
+            $this->created = $this->created ?: gmdate('Y-m-d H:i:s');
         }
         self::$table[$this->id] = $this;
         return true;
@@ -407,6 +417,20 @@ class AttachmentFile
         Http::download($this->getName(), $this->getType() ?: 'application/octet-stream', null, $disposition);
         Http::header('Content-Length: ' . $this->getSize());
         $this->sendData(false);
+    }
+
+    /**
+     * Logos and backdrops: marked cacheable for $ttl (a day), Content-Type
+     * and Content-Length sent, then sendData() asks the backend for a
+     * redirect with no expiry ($ttl false). (osTicket exits after that.)
+     */
+    function display($ttl = 86400)
+    {
+        Http::header('ETag: "' . $this->getSignature(true) . '"');
+        Http::header("Cache-Control: private, max-age=$ttl");
+        Http::header('Content-Type: ' . ($this->getType() ?: 'application/octet-stream'));
+        Http::header('Content-Length: ' . $this->getSize());
+        $this->sendData();
     }
 
     /** The row goes first, then the backend's unlink(). */
