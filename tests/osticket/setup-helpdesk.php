@@ -22,8 +22,10 @@ function setup_fail(string $message): void
 global $cfg;
 // Offline: no MX lookups for e-mail addresses; download links without a
 // login (the suite fetches them like a mail recipient would); attachments
-// up to 32 MiB; new files in the database until the suite chooses.
+// up to 32 MiB; replies e-mail their attachments (read with getData());
+// new files in the database until the suite chooses.
 $cfg->updateAll([
+    'email_attachments' => 1,
     'verify_email_addrs' => 0,
     'files_req_auth' => 0,
     'max_file_size' => 32 * 1024 * 1024,
