@@ -46,6 +46,16 @@ foreach ($GLOBALS['suite_tests'] as [$name, $body]) {
     printf("%s %s (%.1f s)\n", count(Suite::$failures) === $failedBefore ? 'ok  ' : 'FAIL', $name,
         microtime(true) - $t0);
 }
+// Objects a failed test left behind: the bucket is shared.
+if (getenv('OST_KEEP_OBJECTS') !== '1') {
+    try {
+        foreach (list_keys(env('OST_S3_FOLDER') . '/') as $key) {
+            s3()->delete($key);
+        }
+    } catch (Throwable $e) {
+        echo 'suite: could not clean ' . env('OST_S3_FOLDER') . '/ up: ' . $e->getMessage() . "\n";
+    }
+}
 printf("\nsuite: %d tests in %.1f s\n", count($GLOBALS['suite_tests']), microtime(true) - $started);
 printf("%d passed, %d failed\n", Suite::$passed, count(Suite::$failures));
 exit(Suite::$failures ? 1 : 0);

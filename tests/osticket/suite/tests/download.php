@@ -87,3 +87,27 @@ test('file.php, proxy mode: 200 with osTicket\'s headers and the bytes', functio
         download_mode('redirect');
     }
 });
+
+test('file.php, proxy mode: a file whose object is gone answers 404 at once, logged', function () {
+    use_storage('3');
+    $info = ['name' => 'vanished.txt', 'type' => 'text/plain', 'data' => unique_bytes(20000, 'vanished')];
+    $file = AttachmentFile::create($info);
+    $row = file_row((int) $file->getId());
+    s3()->delete(object_key_for($row));
+    download_mode('proxy');
+    try {
+        $t0 = microtime(true);
+        $page = http_request('GET', fresh_file((int) $row['id'])->getDownloadUrl());
+        $seconds = microtime(true) - $t0;
+    } finally {
+        download_mode('redirect');
+        $file->delete();
+    }
+    Suite::same(404, $page['status'], 'osTicket answers 404', json_encode($page['headers']));
+    Suite::check($seconds < 5, 'without making the client wait', sprintf('%.1f s', $seconds));
+    Suite::same('File not found', $page['body'], 'with osTicket\'s message');
+    // osTicket titles the entry "CLASS: title" (BaseError::getTitle()).
+    $logged = rows('SELECT log FROM ' . SYSLOG_TABLE . ' WHERE title=' . db_input(S3Native\ReadFailed::class
+        . ': Unable to read attachment from S3') . ' AND log LIKE ' . db_input('%"vanished.txt"%NoSuchKey%'));
+    Suite::check(count($logged) === 1, 'the system log names the file', json_encode(rows('SELECT title, log FROM ' . SYSLOG_TABLE . ' WHERE log_type=\'Error\'')));
+});
