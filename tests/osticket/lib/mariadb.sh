@@ -28,7 +28,7 @@ start_mariadb() {
     STARTED_PIDS+=("$pid")
     wait_started "$pid" 300 db_ready && break
     say "MariaDB did not start on port $DB_PORT (attempt $attempt)"
-    show_log "$dir/error.log"
+    show_log "$dir/error.log"; show_log "$dir/stdout.log"
     stop_group "$pid" TERM 10 || kill_group "$pid"
     pid=
   done

@@ -13,10 +13,10 @@ check_tarball() {
   if [[ ! -f $OSTICKET_TARBALL ]]; then
     die "osTicket 1.18.1 not found at $OSTICKET_TARBALL.
   Download the v1.18.1 release: curl -fLo osTicket-v1.18.1.tar.gz $OSTICKET_UPSTREAM_URL
-  then run with OSTICKET_TARBALL=/path/to/osTicket-v1.18.1.tar.gz.
-  Check what you downloaded: the project's own copy (a re-pack of that tag without the mPDF
-  fonts) has sha256 $OSTICKET_REPACK_SHA256; GitHub's archive has a different checksum,
-  so compare it with one you trust (e.g. computed from a clone of the tag: git archive)."
+  and run with OSTICKET_TARBALL=/path/to/osTicket-v1.18.1.tar.gz.
+  Checksums: the re-pack of that tag kept in ../shared/osticket/ (without the mPDF fonts) has
+  sha256 $OSTICKET_REPACK_SHA256. GitHub's archive is a different file with a different
+  checksum: pin the one you downloaded yourself (sha256sum) and keep using that file."
   fi
   local sum
   sum=$(sha256sum "$OSTICKET_TARBALL" | awk '{print $1}')
