@@ -144,7 +144,8 @@ class ConfigSecretTest extends PluginTestCase
         $this->installPlugin(['secret-access-key' => $secret]);
         $inDatabase = $this->createDatabaseFile('to be moved', 'move.txt');
 
-        $stored = AttachmentFile::create(['name' => 'new.txt', 'type' => 'text/plain', 'data' => 'new']);
+        $info = ['name' => 'new.txt', 'type' => 'text/plain', 'data' => 'new'];
+        $stored = AttachmentFile::create($info);
         (new FileManageCommand())->migrate('3', 'D');
         $inS3 = new AttachmentFile(['key' => AttachmentFile::generateKey(), 'name' => 'gone.txt', 'size' => 3,
             'bk' => '3', 'attrs' => json_encode(['bucket' => self::bucket(), 'folder' => $this->folder])]);

@@ -155,8 +155,11 @@ class MigrateTest extends PluginTestCase
 
     public function test_migrate_of_one_byte_zero_file_fails_without_losing_it_either_way(): void
     {
-        $inDb = $this->createDatabaseFile('0', 'zero-db.txt');
+        // osTicket's create() would return the first file for the second
+        // (same signature and size): create through it first, then make the
+        // database row directly.
         $inS3 = $this->createFile('0', 'zero-s3.txt');
+        $inDb = $this->createDatabaseFile('0', 'zero-db.txt');
 
         $toS3 = new FileManageCommand();
         $toS3->migrate('3', 'D');
