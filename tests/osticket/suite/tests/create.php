@@ -85,6 +85,34 @@ test('API: a ticket with attachments, over HTTP, stores them in S3', function ()
     Shared::$values['api_bytes'] = array_map(function ($f) { return $f[1]; }, $files);
 });
 
+test('e-mail piped to api/pipe.php: its attachment is stored in S3', function () {
+    use_storage('3');
+    $bytes = unique_bytes(90000, 'piped');
+    $subject = 'Piped ' . bin2hex(random_bytes(4));
+    $boundary = 'b' . bin2hex(random_bytes(8));
+    $message = "From: Mail Sender <sender@example.test>\r\nTo: support@helpdesk.test\r\n"
+        . "Subject: $subject\r\nMessage-ID: <" . bin2hex(random_bytes(8)) . "@example.test>\r\n"
+        . "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"$boundary\"\r\n\r\n"
+        . "--$boundary\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nPlease see the attached scan.\r\n"
+        . "--$boundary\r\nContent-Type: application/pdf; name=\"scan.pdf\"\r\n"
+        . "Content-Disposition: attachment; filename=\"scan.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+        . chunk_split(base64_encode($bytes), 76, "\r\n") . "--$boundary--\r\n";
+    $proc = proc_open([env('OST_PHP'), 'api/pipe.php'], [0 => ['pipe', 'r'], 1 => ['pipe', 'w'], 2 => ['pipe', 'w']],
+        $pipes, env('OST_ROOT'));
+    fwrite($pipes[0], $message);
+    fclose($pipes[0]);
+    $out = stream_get_contents($pipes[1]) . stream_get_contents($pipes[2]);
+    $exit = proc_close($proc);
+    Suite::same(0, $exit, 'pipe.php accepts the message (exit 0, as an MTA expects)', $out);
+    $number = rows('SELECT number FROM ' . TICKET_TABLE . ' k JOIN ' . TICKET_CDATA_TABLE . ' c ON c.ticket_id=k.ticket_id'
+        . ' WHERE c.subject=' . db_input($subject))[0]['number'] ?? '';
+    $row = ticket_files((string) $number)['scan.pdf'] ?? null;
+    Suite::check($row !== null, 'the ticket has the attachment', "ticket '$number'");
+    if ($row) {
+        check_in_s3($row, $bytes, 'application/pdf');
+    }
+});
+
 test('AttachmentFile::create with the content (e-mail path), 6 MiB: stored in S3', function () {
     use_storage('3');
     $bytes = unique_bytes(6 * 1024 * 1024 + 123, 'mail');
