@@ -41,6 +41,41 @@ test('manage.php file migrate --backend D --to 3: every database file moves to S
     Shared::$values['migrated'] = $made;
 });
 
+test('manage.php file migrate to an unreachable store: every file stays in the database, each one named', function () {
+    use_storage('D');
+    $bytes = unique_bytes(30000, 'stays');
+    $info = ['name' => 'stays-in-db.txt', 'type' => 'text/plain', 'data' => $bytes];
+    $file = AttachmentFile::create($info);
+    $id = (int) $file->getId();
+    // An outage after the settings were saved: the endpoint now answers nothing.
+    $namespace = db_input(s3_instance()->getNamespace());
+    $saved = rows('SELECT value FROM ' . CONFIG_TABLE . " WHERE namespace=$namespace AND `key`='endpoint'")[0]['value'];
+    $socket = stream_socket_server('tcp://127.0.0.1:0');
+    $closedPort = (int) substr(strrchr(stream_socket_get_name($socket, false), ':'), 1);
+    fclose($socket);
+    db_query('UPDATE ' . CONFIG_TABLE . ' SET value=' . db_input("http://127.0.0.1:$closedPort")
+        . " WHERE namespace=$namespace AND `key`='endpoint'");
+    try {
+        $run = manage('file', 'migrate', '--backend', 'D', '--to', '3', '-F', (string) $id);
+    } finally {
+        db_query('UPDATE ' . CONFIG_TABLE . ' SET value=' . db_input($saved) . " WHERE namespace=$namespace AND `key`='endpoint'");
+    }
+    Suite::same(0, $run['exit'], 'exits 0 (osTicket does, even when files failed)');
+    Suite::contains('Unable to migrate stays-in-db.txt', $run['err'], 'names the file it could not migrate');
+    Suite::contains('Migrated 0 files', $run['out'], 'migrated none');
+    Suite::same('D', file_row($id)['bk'], 'the row stays on the database backend');
+    Suite::same(sha1($bytes), sha1(file_db_bytes($id)), 'with its bytes');
+    // manage.php keeps no system log (its modules drop osTicket's $ost):
+    // the plugin writes why to PHP's error log, stderr unless php.ini names
+    // a file (run.sh's does).
+    $why = array_values(array_filter(explode("\n", (string) file_get_contents(env('OST_PHP_ERROR_LOG'))),
+        function ($line) { return strpos($line, 'Unable to store attachment "stays-in-db.txt"') !== false; }));
+    Suite::same(1, count($why), 'PHP\'s error log says why, once');
+    Suite::contains("127.0.0.1:$closedPort", (string) ($why[0] ?? ''), 'naming the endpoint it could not reach');
+    Suite::same([], rows('SELECT title FROM ' . SYSLOG_TABLE . ' WHERE log LIKE ' . db_input('%stays-in-db.txt%')),
+        'osTicket\'s system log has nothing (manage.php runs without it)');
+});
+
 test('manage.php file migrate --backend 3 --to D: every S3 file moves back, objects deleted', function () {
     $inS3 = rows('SELECT * FROM ' . FILE_TABLE . ' WHERE bk=\'3\'');
     $expected = [];
