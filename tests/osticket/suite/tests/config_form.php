@@ -91,3 +91,24 @@ test('config form: saving with the secret left empty keeps the saved secret', fu
     Suite::same($before, stored_config()['secret-access-key'] ?? null, 'the saved secret is kept');
     Suite::same('3600', stored_config()['url-ttl'] ?? null, 'the other values are saved');
 });
+
+test('config form: Add New Instance refused (wrong secret): osTicket keeps the instance, disabled, without settings', function () {
+    $plugin = s3_plugin();
+    $before = count($plugin->getInstances());
+    $errors = [];
+    $added = plugin_form_add_instance($plugin, plugin_form_values(['name' => 'refused instance',
+        'secret-access-key' => 'wrong-' . bin2hex(random_bytes(6))]), $errors);
+    Suite::contains('the access key ID or secret is wrong', (string) ($errors['err'] ?? ''), 'the form says what is wrong');
+    Suite::check($added instanceof PluginInstance, 'yet osTicket returns the instance it saved before the settings');
+    if ($added instanceof PluginInstance) {
+        $row = rows('SELECT flags FROM ' . PLUGIN_INSTANCE_TABLE . ' WHERE id=' . db_input($added->getId()));
+        Suite::same(1, count($row), 'it is in the database');
+        Suite::same(0, ((int) ($row[0]['flags'] ?? 1)) & PluginInstance::FLAG_ENABLED, 'disabled');
+        Suite::same(0, (int) rows('SELECT COUNT(*) AS n FROM ' . CONFIG_TABLE . ' WHERE namespace='
+            . db_input($added->getNamespace()))[0]['n'], 'with no settings');
+        $added->delete();
+    }
+    $run = manage('file', 'backends');
+    Suite::contains('3 -- S3 (', $run['out'], 'the configured instance still registers backend 3');
+    Suite::same($before, count(PluginInstance::objects()->filter(['plugin_id' => $plugin->getId()])), 'the refused one is deleted again');
+});
