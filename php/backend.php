@@ -229,6 +229,13 @@ class S3NativeStorageBackend extends FileStorageBackend
                 . ' The file is served through PHP instead.');
             return false;
         }
+        // AttachmentFile::display() (thumbnails, logos) sends the file's
+        // Content-Length before asking for a redirect: a 302 carrying it,
+        // with osTicket's 13-byte body, leaves the client waiting for bytes
+        // that never come.
+        if (!headers_sent()) {
+            header_remove('Content-Length');
+        }
         Http::redirect($url); // exits
         return true;
     }

@@ -73,8 +73,10 @@ function unique_bytes(int $size, string $label = 'file'): string
 // ---------------------------------------------------------------- HTTP
 
 /**
- * @return array{status: int, headers: array<string, string>, body: string}
- *   header names lowercased; a repeated header keeps its last value
+ * @return array{status: int, headers: array<string, string>, body: string, error: string}
+ *   header names lowercased; a repeated header keeps its last value; error:
+ *   what went wrong after the status line (e.g. a body shorter than its
+ *   Content-Length), '' for a complete response
  */
 function http_request(string $method, string $url, array $headers = [], ?string $body = null): array
 {
@@ -85,7 +87,6 @@ function http_request(string $method, string $url, array $headers = [], ?string 
     $received = [];
     curl_setopt_array($ch, [
         CURLOPT_CUSTOMREQUEST => $method,
-        CURLOPT_RETURNTRANSFER => true,
         CURLOPT_FOLLOWLOCATION => false,
         CURLOPT_TIMEOUT => 60,
         CURLOPT_HTTPHEADER => $headers,
@@ -100,12 +101,18 @@ function http_request(string $method, string $url, array $headers = [], ?string 
     if ($body !== null) {
         curl_setopt($ch, CURLOPT_POSTFIELDS, $body);
     }
-    $answer = curl_exec($ch);
-    if ($answer === false) {
+    $body = '';
+    curl_setopt($ch, CURLOPT_RETURNTRANSFER, false);
+    curl_setopt($ch, CURLOPT_WRITEFUNCTION, function ($ch, $chunk) use (&$body) {
+        $body .= $chunk;
+        return strlen($chunk);
+    });
+    $ok = curl_exec($ch);
+    $status = (int) curl_getinfo($ch, CURLINFO_RESPONSE_CODE);
+    if (!$ok && $status === 0) {
         throw new RuntimeException("$method $url: " . curl_error($ch));
     }
-    return ['status' => (int) curl_getinfo($ch, CURLINFO_RESPONSE_CODE), 'headers' => $received,
-        'body' => $answer];
+    return ['status' => $status, 'headers' => $received, 'body' => $body, 'error' => $ok ? '' : curl_error($ch)];
 }
 
 // ---------------------------------------------------------------- manage.php

@@ -111,3 +111,32 @@ test('file.php, proxy mode: a file whose object is gone answers 404 at once, log
         . ': Unable to read attachment from S3') . ' AND log LIKE ' . db_input('%"vanished.txt"%NoSuchKey%'));
     Suite::check(count($logged) === 1, 'the system log names the file', json_encode(rows('SELECT title, log FROM ' . SYSLOG_TABLE . ' WHERE log_type=\'Error\'')));
 });
+
+test('file.php&s= (thumbnails, AttachmentFile::display): scaled from getData(), or redirected inline', function () {
+    use_storage('3');
+    // 200 x 100: scaled to 64 wide by osTicket (gd) from the bytes getData() read.
+    $image = imagecreatetruecolor(200, 100);
+    imagefill($image, 0, 0, imagecolorallocate($image, random_int(0, 255), random_int(0, 255), 200));
+    ob_start();
+    imagepng($image);
+    $png = ob_get_clean();
+    $info = ['name' => 'wide.png', 'type' => 'image/png', 'data' => $png];
+    $wide = AttachmentFile::create($info);
+    $page = http_request('GET', fresh_file((int) $wide->getId())->getDownloadUrl() . '&s=64');
+    Suite::same(200, $page['status'], 'file.php answers with the thumbnail');
+    Suite::same('', $page['error'], 'a complete response');
+    $size = @getimagesizefromstring($page['body']);
+    Suite::same([64, 32], $size ? [$size[0], $size[1]] : null, 'a 64 x 32 PNG made from the original');
+    // A 1 x 1 image is not scaled: display() sends it with sendRedirectUrl('inline', false).
+    [$row, $bytes] = api_file('pixel.png');
+    $page = http_request('GET', fresh_file((int) $row['id'])->getDownloadUrl() . '&s=64');
+    Suite::same(302, $page['status'], 'a small image is redirected');
+    Suite::same('', $page['error'], 'the redirect is a complete response (display() had sent the file\'s Content-Length)');
+    Suite::same('3600', query_of($page['headers']['location'] ?? '')['X-Amz-Expires'] ?? null,
+        'for the configured lifetime (osTicket gives no TTL here)');
+    $object = http_request('GET', $page['headers']['location'] ?? '');
+    Suite::same(sha1($bytes), sha1($object['body']), 'S3 serves its bytes');
+    Suite::check(strpos($object['headers']['content-disposition'] ?? '', 'inline') === 0, 'inline',
+        $object['headers']['content-disposition'] ?? '(none)');
+    $wide->delete();
+});
