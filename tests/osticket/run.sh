@@ -74,7 +74,7 @@ OST_ROOT=$OST_ROOT OST_HTTP_HOST=$OST_HTTP_HOST OST_URL=$WEB_URL OST_PHP=$TMP/bi
   OST_S3_FOLDER=$OST_S3_FOLDER OST_PHP_ERROR_LOG=$PHP_ERROR_LOG OST_MAIL_DIR=$MAIL_DIR OST_APACHE_ERROR_LOG=$TMP/apache/error.log OST_KEEP_OBJECTS=${OSTICKET_KEEP:-} \
   "$TMP/bin/php" "$HERE/suite/run.php" || rc=$?
 if ((rc != 0)); then
-  show_log "$PHP_ERROR_LOG"
+  show_log "$PHP_ERROR_LOG" "$PHP_NOISE"
   show_log "$TMP/apache/error.log"
 fi
 say "done in $((SECONDS - START)) s"

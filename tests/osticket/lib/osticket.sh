@@ -45,7 +45,7 @@ install_osticket() {
   OST_DB_HOST=127.0.0.1:$DB_PORT OST_DB_NAME=$DB_NAME OST_DB_USER=$DB_USER OST_DB_PASS=$DB_PASS \
     OST_HTTP_HOST=$OST_HTTP_HOST OST_ADMIN_USER=s3admin OST_ADMIN_PASS="Adm1n-$$-Passw0rd!" \
     "$TMP/bin/php" "$HERE/install-osticket.php" "$OST_ROOT" >"$TMP/install.log" 2>&1 ||
-    { show_log "$TMP/install.log"; show_log "$PHP_ERROR_LOG"; die "installing osTicket failed"; }
+    { show_log "$TMP/install.log"; show_log "$PHP_ERROR_LOG" "$PHP_NOISE"; die "installing osTicket failed"; }
   # Installed helpdesks have no setup/ (the staff panel refuses to work
   # while it exists).
   rm -rf "$OST_ROOT/setup"
@@ -57,6 +57,6 @@ install_plugin() {
   chmod -R a+rX "$OST_ROOT"
   OST_ROOT=$OST_ROOT OST_HTTP_HOST=$OST_HTTP_HOST OST_S3_FOLDER=$OST_S3_FOLDER \
     "$TMP/bin/php" "$HERE/setup-helpdesk.php" >"$TMP/setup.log" 2>&1 ||
-    { show_log "$TMP/setup.log"; show_log "$PHP_ERROR_LOG"; die "preparing the helpdesk failed"; }
+    { show_log "$TMP/setup.log"; show_log "$PHP_ERROR_LOG" "$PHP_NOISE"; die "preparing the helpdesk failed"; }
   say "$(tail -n 1 "$TMP/setup.log")"
 }

@@ -50,9 +50,12 @@ wait_started() { # wait_started PID TRIES CMD...: polls CMD every 0.1 s while PI
   return 1
 }
 
-show_log() { # show_log FILE: its last lines, on failure
+show_log() { # show_log FILE [NOISE_REGEX]: its last lines without the noise, on failure
   [[ -s $1 ]] || return 0
-  echo "---- $1 (last 60 lines)" >&2
-  tail -n 60 "$1" >&2
+  echo "---- $1 (last 60 lines${2:+ not matching $2})" >&2
+  if [[ -n ${2:-} ]]; then grep -vE "$2" "$1" | tail -n 60 >&2; else tail -n 60 "$1" >&2; fi
   echo "----" >&2
 }
+
+# osTicket 1.18 under PHP 8.2 logs deprecations on every request.
+PHP_NOISE='PHP Deprecated:'
