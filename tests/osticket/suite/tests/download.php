@@ -54,7 +54,7 @@ test('file.php, redirect mode: 302 to a signed S3 URL serving the bytes as an at
     Suite::same(403, $tampered['status'], 'a tampered URL is refused by S3');
 });
 
-test('file.php, redirect mode: an image asked inline is served inline', function () {
+test('file.php, redirect mode: an image asked inline is served inline, an SVG as an attachment', function () {
     [$row, $bytes] = api_file('pixel.png');
     $page = http_request('GET', fresh_file((int) $row['id'])->getDownloadUrl(['disposition' => 'inline']));
     Suite::same(302, $page['status'], 'file.php redirects');
@@ -63,6 +63,21 @@ test('file.php, redirect mode: an image asked inline is served inline', function
     Suite::check(strpos($object['headers']['content-disposition'] ?? '', 'inline') === 0,
         'inline', $object['headers']['content-disposition'] ?? '(none)');
     Suite::same('image/png', $object['headers']['content-type'] ?? null, 'as image/png');
+
+    // osTicket asks for SVG inline too (an image/ type); from the bucket's
+    // origin it could run script, so it is served as an attachment.
+    $svg = '<svg xmlns="http://www.w3.org/2000/svg"><script>/*' . bin2hex(random_bytes(8)) . '*/</script></svg>';
+    $info = ['name' => 'drawing.svg', 'type' => 'image/svg+xml', 'data' => $svg];
+    use_storage('3');
+    $file = AttachmentFile::create($info);
+    Suite::same('3', file_row((int) $file->getId())['bk'], 'the SVG is in S3');
+    $page = http_request('GET', fresh_file((int) $file->getId())->getDownloadUrl(['disposition' => 'inline']));
+    Suite::same(302, $page['status'], 'file.php redirects');
+    $object = http_request('GET', $page['headers']['location'] ?? '');
+    Suite::same(sha1($svg), sha1($object['body']), 'S3 serves the SVG');
+    Suite::check(strpos($object['headers']['content-disposition'] ?? '', 'attachment') === 0,
+        'an SVG asked inline is served as an attachment', $object['headers']['content-disposition'] ?? '(none)');
+    $file->delete();
 });
 
 test('file.php, proxy mode: 200 with osTicket\'s headers and the bytes', function () {
