@@ -117,16 +117,27 @@ function http_request(string $method, string $url, array $headers = [], ?string 
 
 // ---------------------------------------------------------------- manage.php
 
-/** @return array{exit: int, out: string, err: string} */
+/**
+ * @return array{exit: int, out: string, err: string, log: string} log: what
+ *   the command wrote to PHP's error log (where manage.php's failures are
+ *   explained), without osTicket's deprecations
+ */
 function manage(string ...$args): array
 {
+    clearstatcache();
+    $logStart = (int) @filesize(env('OST_PHP_ERROR_LOG'));
     $cmd = array_merge([env('OST_PHP'), 'manage.php'], $args);
     $proc = proc_open($cmd, [1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes, env('OST_ROOT'));
     $out = stream_get_contents($pipes[1]);
     $err = stream_get_contents($pipes[2]);
     fclose($pipes[1]);
     fclose($pipes[2]);
-    return ['exit' => proc_close($proc), 'out' => $out, 'err' => $err];
+    $exit = proc_close($proc);
+    $log = (string) @file_get_contents(env('OST_PHP_ERROR_LOG'), false, null, $logStart);
+    $log = implode("\n", array_filter(explode("\n", $log), function ($line) {
+        return $line !== '' && strpos($line, 'PHP Deprecated:') === false;
+    }));
+    return ['exit' => $exit, 'out' => $out, 'err' => $err, 'log' => $log];
 }
 
 // ---------------------------------------------------------------- database
