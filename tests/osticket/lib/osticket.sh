@@ -46,8 +46,8 @@ install_osticket() {
     OST_HTTP_HOST=$OST_HTTP_HOST OST_ADMIN_USER=s3admin OST_ADMIN_PASS="Adm1n-$$-Passw0rd!" \
     "$TMP/bin/php" "$HERE/install-osticket.php" "$OST_ROOT" >"$TMP/install.log" 2>&1 ||
     { show_log "$TMP/install.log"; show_log "$PHP_ERROR_LOG" "$PHP_NOISE"; die "installing osTicket failed"; }
-  # Installed helpdesks have no setup/ (the staff panel refuses to work
-  # while it exists).
+  # As an admin finishes an install: without setup/ (the staff panel
+  # warns while it is there).
   rm -rf "$OST_ROOT/setup"
   say "osTicket installed in $((SECONDS - t0)) s"
 }
