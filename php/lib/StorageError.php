@@ -14,6 +14,19 @@ require_once __DIR__ . '/SystemLog.php';
 class StorageError extends \IOException
 {
     static $title = 'S3 attachment storage failed';
+
+    function __construct($message)
+    {
+        parent::__construct($message); // osTicket logs it, when it runs with a system log
+        global $ost;
+        if (!$ost) {
+            // manage.php starts osTicket without the global $ost, so
+            // osTicket logs nothing and `file migrate` prints only "Unable to
+            // migrate NAME": PHP's error log (stderr on the command line) is
+            // where the admin finds why.
+            SystemLog::error((string) $message, false, $this->getTitle());
+        }
+    }
 }
 
 /** Storing failed. osTicket then quietly keeps the file in the database; the log is the only trace. */

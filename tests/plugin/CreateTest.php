@@ -57,8 +57,9 @@ class CreateTest extends PluginTestCase
         $tmp = tempnam(sys_get_temp_dir(), 'upl');
         file_put_contents($tmp, $data);
 
-        $file = AttachmentFile::create(['name' => 'scan.pdf', 'type' => 'application/pdf',
-            'tmp_name' => $tmp, 'size' => strlen($data)]);
+        // A web upload: osTicket's upload() gives create() the key and signature.
+        $file = AttachmentFile::upload(['name' => 'scan.pdf', 'type' => 'application/pdf',
+            'tmp_name' => $tmp, 'size' => strlen($data), 'error' => UPLOAD_ERR_OK]);
         unlink($tmp);
 
         $this->assertSame('3', (string) $file->bk);
@@ -157,8 +158,8 @@ class CreateTest extends PluginTestCase
             'secret-access-key' => self::env('S3_TEST_READONLY_SECRET_KEY'),
         ]);
 
-        $file = AttachmentFile::create(['name' => 'mail.txt', 'type' => 'text/plain',
-            'data' => 'attachment body', 'size' => 15]);
+        $info = ['name' => 'mail.txt', 'type' => 'text/plain', 'data' => 'attachment body', 'size' => 15];
+        $file = AttachmentFile::create($info);
 
         $this->assertSame('D', (string) $file->bk, 'osTicket keeps the file in the database');
         $errors = self::systemLog('error');
@@ -173,7 +174,8 @@ class CreateTest extends PluginTestCase
         osticket_double_reset();
         $this->installPlugin(['secret-access-key' => 'wrong-secret-value-1234567890']);
 
-        AttachmentFile::create(['name' => 'a.txt', 'type' => 'text/plain', 'data' => 'x', 'size' => 1]);
+        $info = ['name' => 'a.txt', 'type' => 'text/plain', 'data' => 'x', 'size' => 1];
+        AttachmentFile::create($info);
 
         $log = json_encode($GLOBALS['ost']->logs);
         $this->assertStringContainsString('Unable to store attachment in S3', $log);

@@ -6,8 +6,8 @@
  * connection is cut, so the extension's own retries fail too.
  *
  * After the failed run nothing is lost or half-moved: the source is intact
- * and still the one the ost_file row points at, and the failure is in the
- * system log with what to do. Then a second run, straight to the store,
+ * and still the one the ost_file row points at, and the failure is in
+ * PHP's error log (manage.php has no system log) with what to do. Then a second run, straight to the store,
  * completes and is verified.
  *
  * One thing is osTicket's and not the plugin's to change: when the source
@@ -76,19 +76,20 @@ class MigrateFaultsTest extends PluginTestCase
         return $data;
     }
 
-    /** The system log entries about one file, as one string. */
-    private static function logAbout(string $name): string
+    /**
+     * What manage.php logged about one file. It runs without osTicket's
+     * system log (no global $ost): the plugin's messages go to PHP's error
+     * log, stderr on the command line.
+     */
+    private static function logAbout(FileManageCommand $command, string $name): string
     {
-        $entries = array_filter(self::systemLog('error'), function ($entry) use ($name) {
-            return strpos($entry['message'], $name) !== false;
-        });
-        return implode("\n", array_map(function ($entry) {
-            return $entry['title'] . ': ' . $entry['message'];
-        }, $entries));
+        return implode("\n", array_filter(explode("\n", $command->phpErrorLog), function ($line) use ($name) {
+            return strpos($line, $name) !== false;
+        }));
     }
 
     /** A migrate through the proxy, which cut it: osTicket reports the file as not migrated. */
-    private function assertMigrateFails(string $to, string $from, string $name): void
+    private function assertMigrateFails(string $to, string $from, string $name): FileManageCommand
     {
         $failed = new FileManageCommand();
         $failed->migrate($to, $from);
@@ -97,12 +98,13 @@ class MigrateFaultsTest extends PluginTestCase
         $this->assertGreaterThan(0, $stats['faults'], 'the proxy cut the transfer');
         $this->assertStringContainsString("Unable to migrate $name", $failed->stderr);
         $this->assertSame("Migrated 0 files\n", $failed->stdout);
+        return $failed;
     }
 
-    /** The system log says what failed for the file, names the object and the fix; returns the entries. */
-    private function assertLogged(string $name, string $what, string $objectKey): string
+    /** The command's log says what failed for the file, names the object and the fix; returns the entries. */
+    private function assertLogged(FileManageCommand $command, string $name, string $what, string $objectKey): string
     {
-        $log = self::logAbout($name);
+        $log = self::logAbout($command, $name);
         $this->assertStringContainsString("$what \"$name\"", $log);
         $this->assertStringContainsString($objectKey, $log, 'the log names the object');
         $this->assertStringContainsString('Fix:', $log);
@@ -122,7 +124,7 @@ class MigrateFaultsTest extends PluginTestCase
         $this->proxy = new FaultProxy('--reset-after', (string) (5 * self::MIB), '--faults', '1000');
         $this->configure($this->proxy);
 
-        $this->assertMigrateFails('3', 'D', 'contract.pdf');
+        $failed = $this->assertMigrateFails('3', 'D', 'contract.pdf');
         $row = AttachmentFile::lookup($file->id);
         $this->assertSame('D', $row->bk, 'the row still points at the database');
         $this->assertNull($row->attrs);
@@ -130,7 +132,7 @@ class MigrateFaultsTest extends PluginTestCase
         $this->assertSame(md5($data), md5(self::readThroughOsticket($file)), 'and still readable');
         $this->assertNull($this->native()->head($objectKey), 'no object, and no half object, in S3');
         $this->assertSame(0, open_multipart_uploads($objectKey), 'no multipart upload left open');
-        $log = $this->assertLogged('contract.pdf', 'Unable to store attachment', $objectKey);
+        $log = $this->assertLogged($failed, 'contract.pdf', 'Unable to store attachment', $objectKey);
         $this->assertStringContainsString($this->proxy->endpoint(), $log, 'and the endpoint to check');
 
         $this->configure(null);
@@ -157,7 +159,7 @@ class MigrateFaultsTest extends PluginTestCase
         $this->proxy = new FaultProxy('--reset-response-after', (string) (3 * self::MIB / 2), '--faults', '1000');
         $this->configure($this->proxy);
 
-        $this->assertMigrateFails('D', '3', 'scan.tiff');
+        $failed = $this->assertMigrateFails('D', '3', 'scan.tiff');
         $row = AttachmentFile::lookup($file->id);
         $this->assertSame('3', $row->bk, 'the row still points at S3');
         $this->assertSame($file->attrs, $row->attrs);
@@ -166,7 +168,7 @@ class MigrateFaultsTest extends PluginTestCase
         $this->assertSame([$before['size'], $before['etag'], $before['checksums']],
             [$after['size'], $after['etag'], $after['checksums']], 'and untouched');
         $this->assertSame(md5($data), md5($this->native()->read($objectKey)));
-        $this->assertLogged('scan.tiff', 'Unable to read attachment', $objectKey);
+        $this->assertLogged($failed, 'scan.tiff', 'Unable to read attachment', $objectKey);
         // osTicket's migrate() returns on a source exception without
         // unlinking its target, so the blocks it had copied before the cut
         // stay in ost_file_chunk. They are whole blocks from the start of

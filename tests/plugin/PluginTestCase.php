@@ -194,8 +194,8 @@ abstract class PluginTestCase extends TestCase
     protected function createFile(string $data, string $name = 'report.bin',
             string $type = 'application/octet-stream'): AttachmentFile
     {
-        $file = AttachmentFile::create(['name' => $name, 'type' => $type, 'data' => $data,
-            'size' => strlen($data)]);
+        $info = ['name' => $name, 'type' => $type, 'data' => $data, 'size' => strlen($data)];
+        $file = AttachmentFile::create($info);
         $this->assertInstanceOf(AttachmentFile::class, $file, 'AttachmentFile::create failed');
         $this->assertSame('3', (string) $file->bk, 'the file landed in the database, not S3: '
             . json_encode($GLOBALS['ost']->logs));

@@ -96,7 +96,8 @@ class ReadFailureLogTest extends PluginTestCase
     {
         $this->installPlugin(['secret-access-key' => 'not-the-secret']);
 
-        $file = AttachmentFile::create(['name' => 'up.txt', 'type' => 'text/plain', 'data' => 'up', 'size' => 2]);
+        $info = ['name' => 'up.txt', 'type' => 'text/plain', 'data' => 'up', 'size' => 2];
+        $file = AttachmentFile::create($info);
 
         $this->assertSame('D', (string) $file->bk, 'the upload failed');
         $errors = self::systemLog('error');

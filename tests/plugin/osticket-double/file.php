@@ -290,24 +290,47 @@ class AttachmentFile
     }
 
     /**
-     * A new attachment (e-mail, API, web upload, `file load`). $file has
-     * 'name', 'type', and either 'data' (one write() + flush()) or
-     * 'tmp_name' (upload()); 'size' when known.
+     * A new attachment (e-mail, API, `file load`), as osTicket's create():
+     * $file has 'name', 'type', and either 'data' (one write() + flush())
+     * or 'tmp_name' (upload()); 'size' when known. Passed by reference, as
+     * in osTicket (call it with a variable).
+     *
+     * As in osTicket (checked against 1.18.1 by tests/osticket/): key and
+     * signature are derived from 'data' only; with 'tmp_name' the caller
+     * gives them, as upload() does (without them the row has no key). With
+     * a size, a file of the same signature and size is returned instead of
+     * storing a new one. create() itself does not refuse empty content
+     * (osTicket's callers do).
      *
      * The row is saved first with bk='D'; the configured backend is tried,
      * then the database, inside catch (Throwable): a failing backend
      * silently lands the file in the database.
      */
-    static function create(array $file)
+    static function create(&$file, $ft = 'T', $deduplicate = true)
     {
-        if (isset($file['data']) && $file['data'] === '') {
-            return false; // zero-byte content is refused
+        if (isset($file['data'])) {
+            $file['signature'] = sha1($file['data']);
+            if (empty($file['key'])) {
+                $file['key'] = self::generateKey();
+            }
+        }
+        if (isset($file['size']) && $file['size'] > 0) {
+            foreach (self::$table as $existing) {
+                if ($deduplicate && $existing->signature === ($file['signature'] ?? null)
+                        && (int) $existing->size === (int) $file['size']) {
+                    $file['key'] = $existing->key;
+                    return self::lookup($existing->id);
+                }
+            }
+        } elseif (!isset($file['data'])) {
+            return false; // no way to know the size
         }
         $f = new self([
-            'key' => $file['key'] ?? self::generateKey(),
-            'signature' => isset($file['data']) ? sha1($file['data']) : sha1_file($file['tmp_name']),
+            'key' => $file['key'] ?? null,
+            'signature' => $file['signature'] ?? null,
             'type' => strtolower($file['type'] ?? '') ?: 'application/octet-stream',
-            'name' => $file['name'] ?? 'file',
+            'name' => $file['name'] ?? null,
+            'ft' => $ft ?: 'T',
             'bk' => 'D',
         ]);
         if (isset($file['size'])) {
@@ -342,10 +365,32 @@ class AttachmentFile
         $f->bk = $bk->getBkChar();
         $f->attrs = $bk->getAttrs() ?: null;
         if (!isset($file['size'])) {
-            $f->size = $bk->getSize() ?: strlen($file['data'] ?? file_get_contents($file['tmp_name']));
+            $f->size = $bk->getSize() ?: strlen($file['data']);
         }
         $f->save();
         return $f;
+    }
+
+    /**
+     * A web upload (the temp file PHP made for a POSTed file): key and
+     * signature from the file on disk, then create(). osTicket also insists
+     * on is_uploaded_file(), which no test can satisfy: any readable path
+     * is taken here.
+     */
+    static function upload($file, $ft = 'T', $deduplicate = true)
+    {
+        if (empty($file['name']) || !empty($file['error']) || !is_readable($file['tmp_name'] ?? '')) {
+            return false;
+        }
+        $info = [
+            'type' => $file['type'] ?? null,
+            'size' => $file['size'] ?? filesize($file['tmp_name']),
+            'name' => $file['name'],
+            'key' => self::generateKey(),
+            'signature' => sha1_file($file['tmp_name']),
+            'tmp_name' => $file['tmp_name'],
+        ];
+        return static::create($info, $ft, $deduplicate);
     }
 
     static function getBackendForFile($file)

@@ -204,16 +204,29 @@ class Plugin
         return [];
     }
 
-    /** Admin Panel > Plugins > Add instance, submitted with $vars. */
+    /**
+     * Admin Panel > Plugins > Add instance, submitted with $vars. As in
+     * osTicket 1.18.1 (seen by tests/osticket/): once the form's fields are
+     * valid the instance is saved, disabled and without settings, before
+     * its settings are (pre_save() may still refuse them); it is returned
+     * either way, with the refusal in $errors.
+     */
     function addInstance($vars, &$errors)
     {
         Request::submit($vars);
-        $instance = new PluginInstance($this, count($this->instances) + 1, (string) ($vars['name'] ?? ''));
-        $this->config = null;
-        if (!$instance->update($vars, $errors)) {
+        $form = $this->getConfigForm($vars);
+        if (empty($vars['name'])) {
+            $errors['name'] = 'Name Required';
+        }
+        if (!$form->isValid() || $errors) {
             return false;
         }
+        $instance = new PluginInstance($this, count($this->instances) + 1, (string) $vars['name'], false);
         $this->instances[] = $instance;
+        $this->config = null;
+        if ($instance->update($vars, $errors)) {
+            $instance->enabled = !empty($vars['isactive']);
+        }
         return $instance;
     }
 }

@@ -1,0 +1,61 @@
+# Process and port helpers for tests/osticket/run.sh (sourced): the same
+# patterns as tests/servers/run.sh. Every server runs in a process group of
+# its own (setsid), is remembered in STARTED_PIDS and stopped on exit.
+
+say() { echo "osticket: $*"; }
+die() { echo "osticket: $*" >&2; exit 1; }
+
+STARTED_PIDS=() # leaders of the process groups we started (setsid)
+
+stop_group() { # stop_group PID SIGNAL SECONDS: 0 if it exited in time
+  local pid=$1 sig=$2 secs=$3 i
+  kill -0 "$pid" 2>/dev/null || return 0
+  kill "-$sig" "$pid" 2>/dev/null || true
+  for ((i = 0; i < secs * 10; i++)); do
+    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
+    sleep 0.1
+  done
+  return 1
+}
+
+kill_group() { # whatever is left of a group we started
+  kill -KILL -- "-$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
+
+stop_started() { # every server we started, newest first
+  local i pid
+  for ((i = ${#STARTED_PIDS[@]} - 1; i >= 0; i--)); do
+    pid=${STARTED_PIDS[i]}
+    stop_group "$pid" TERM 10 || true
+    kill_group "$pid"
+  done
+  STARTED_PIDS=()
+}
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+wait_started() { # wait_started PID TRIES CMD...: polls CMD every 0.1 s while PID lives
+  local pid=$1 tries=$2 i
+  shift 2
+  for ((i = 0; i < tries; i++)); do
+    "$@" && return 0
+    kill -0 "$pid" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  return 1
+}
+
+show_log() { # show_log FILE [NOISE_REGEX]: its last lines without the noise, on failure
+  [[ -s $1 ]] || return 0
+  echo "---- $1 (last 60 lines${2:+ not matching $2})" >&2
+  if [[ -n ${2:-} ]]; then grep -vE "$2" "$1" | tail -n 60 >&2; else tail -n 60 "$1" >&2; fi
+  echo "----" >&2
+}
+
+# osTicket 1.18 under PHP 8.2 logs deprecations on every request.
+PHP_NOISE='PHP Deprecated:'

@@ -1,0 +1,157 @@
+<?php
+/*
+ * file.php downloads through Apache, with the links osTicket itself signs:
+ * redirect mode (302 to a signed S3 URL that serves the bytes with the
+ * right Content-Disposition) and proxy mode (osTicket's own headers, then
+ * the bytes through passthru()).
+ */
+
+function download_mode(string $mode): void
+{
+    $errors = [];
+    $saved = plugin_form_update(s3_instance(), plugin_form_values(['download-mode' => $mode,
+        'secret-access-key' => '']), $errors);
+    if (!$saved) {
+        throw new RuntimeException("cannot switch downloads to $mode: " . json_encode($errors));
+    }
+}
+
+function api_file(string $name): array
+{
+    $row = Shared::$values['api_files'][$name] ?? null;
+    if (!$row) {
+        throw new RuntimeException("no API file $name (the API test failed)");
+    }
+    return [$row, Shared::$values['api_bytes'][$name]];
+}
+
+/** The query of a Location, decoded. */
+function query_of(string $url): array
+{
+    parse_str((string) parse_url($url, PHP_URL_QUERY), $query);
+    return $query;
+}
+
+test('file.php, redirect mode: 302 to a signed S3 URL serving the bytes as an attachment', function () {
+    download_mode('redirect');
+    [$row, $bytes] = api_file('notes é.txt');
+    $page = http_request('GET', fresh_file((int) $row['id'])->getDownloadUrl());
+    Suite::same(302, $page['status'], 'file.php redirects', substr($page['body'], 0, 300));
+    $location = $page['headers']['location'] ?? '';
+    $objectUrl = rtrim(env('S3_TEST_ENDPOINT'), '/') . '/' . bucket() . '/' . object_key_for($row) . '?';
+    Suite::check(strpos($location, $objectUrl) === 0, 'to the object in the bucket', $location);
+    $query = query_of($location);
+    Suite::check(isset($query['X-Amz-Signature']), 'signed (SigV4 query)', $location);
+    Suite::same('3600', $query['X-Amz-Expires'] ?? null, 'valid for the configured lifetime (osTicket\'s link lives longer)');
+    $object = http_request('GET', $location);
+    Suite::same(200, $object['status'], 'S3 serves the signed URL');
+    Suite::same(sha1($bytes), sha1($object['body']), 'with the file\'s bytes');
+    Suite::same('text/plain', $object['headers']['content-type'] ?? null, 'with the file\'s type');
+    $disposition = $object['headers']['content-disposition'] ?? '';
+    Suite::check(strpos($disposition, 'attachment') === 0, 'as an attachment', $disposition);
+    Suite::contains("filename*=UTF-8''notes%20%C3%A9.txt", $disposition, 'with the name, UTF-8 intact');
+    $tampered = http_request('GET', str_replace('X-Amz-Expires=3600', 'X-Amz-Expires=7200', $location));
+    Suite::same(403, $tampered['status'], 'a tampered URL is refused by S3');
+});
+
+test('file.php, redirect mode: an image asked inline is served inline, an SVG as an attachment', function () {
+    [$row, $bytes] = api_file('pixel.png');
+    $page = http_request('GET', fresh_file((int) $row['id'])->getDownloadUrl(['disposition' => 'inline']));
+    Suite::same(302, $page['status'], 'file.php redirects');
+    $object = http_request('GET', $page['headers']['location'] ?? '');
+    Suite::same(sha1($bytes), sha1($object['body']), 'S3 serves the bytes');
+    Suite::check(strpos($object['headers']['content-disposition'] ?? '', 'inline') === 0,
+        'inline', $object['headers']['content-disposition'] ?? '(none)');
+    Suite::same('image/png', $object['headers']['content-type'] ?? null, 'as image/png');
+
+    // osTicket asks for SVG inline too (an image/ type); from the bucket's
+    // origin it could run script, so it is served as an attachment.
+    $svg = '<svg xmlns="http://www.w3.org/2000/svg"><script>/*' . bin2hex(random_bytes(8)) . '*/</script></svg>';
+    $info = ['name' => 'drawing.svg', 'type' => 'image/svg+xml', 'data' => $svg];
+    use_storage('3');
+    $file = AttachmentFile::create($info);
+    Suite::same('3', file_row((int) $file->getId())['bk'], 'the SVG is in S3');
+    $page = http_request('GET', fresh_file((int) $file->getId())->getDownloadUrl(['disposition' => 'inline']));
+    Suite::same(302, $page['status'], 'file.php redirects');
+    $object = http_request('GET', $page['headers']['location'] ?? '');
+    Suite::same(sha1($svg), sha1($object['body']), 'S3 serves the SVG');
+    Suite::check(strpos($object['headers']['content-disposition'] ?? '', 'attachment') === 0,
+        'an SVG asked inline is served as an attachment', $object['headers']['content-disposition'] ?? '(none)');
+    $file->delete();
+});
+
+test('file.php, proxy mode: 200 with osTicket\'s headers and the bytes', function () {
+    download_mode('proxy');
+    try {
+        foreach ([api_file('notes é.txt'), [file_row(Shared::$values['large_file'][0]), Shared::$values['large_file'][1]]]
+                 as [$row, $bytes]) {
+            $name = $row['name'];
+            $page = http_request('GET', fresh_file((int) $row['id'])->getDownloadUrl());
+            Suite::same(200, $page['status'], "$name: file.php answers 200");
+            Suite::check(!isset($page['headers']['location']), "$name: no redirect");
+            Suite::same(sha1($bytes), sha1($page['body']), "$name: the bytes");
+            Suite::same((string) strlen($bytes), $page['headers']['content-length'] ?? null, "$name: Content-Length");
+            // PHP itself adds the charset to text/* types.
+            Suite::check(strpos($page['headers']['content-type'] ?? '', $row['type']) === 0, "$name: Content-Type",
+                $page['headers']['content-type'] ?? '(none)');
+            Suite::same("attachment; filename*=UTF-8''" . rawurlencode($name),
+                $page['headers']['content-disposition'] ?? null, "$name: osTicket's Content-Disposition");
+            Suite::same('"' . $row['signature'] . '"', $page['headers']['etag'] ?? null, "$name: osTicket's ETag");
+        }
+    } finally {
+        download_mode('redirect');
+    }
+});
+
+test('file.php, proxy mode: a file whose object is gone answers 404 at once, logged', function () {
+    use_storage('3');
+    $info = ['name' => 'vanished.txt', 'type' => 'text/plain', 'data' => unique_bytes(20000, 'vanished')];
+    $file = AttachmentFile::create($info);
+    $row = file_row((int) $file->getId());
+    s3()->delete(object_key_for($row));
+    download_mode('proxy');
+    try {
+        $t0 = microtime(true);
+        $page = http_request('GET', fresh_file((int) $row['id'])->getDownloadUrl());
+        $seconds = microtime(true) - $t0;
+    } finally {
+        download_mode('redirect');
+        $file->delete();
+    }
+    Suite::same(404, $page['status'], 'osTicket answers 404', json_encode($page['headers']));
+    Suite::check($seconds < 5, 'without making the client wait', sprintf('%.1f s', $seconds));
+    Suite::same('File not found', $page['body'], 'with osTicket\'s message');
+    // osTicket titles the entry "CLASS: title" (BaseError::getTitle()).
+    $logged = rows('SELECT log FROM ' . SYSLOG_TABLE . ' WHERE title=' . db_input(S3Native\ReadFailed::class
+        . ': Unable to read attachment from S3') . ' AND log LIKE ' . db_input('%"vanished.txt"%NoSuchKey%'));
+    Suite::check(count($logged) === 1, 'the system log names the file', json_encode(rows('SELECT title, log FROM ' . SYSLOG_TABLE . ' WHERE log_type=\'Error\'')));
+});
+
+test('file.php&s= (thumbnails, AttachmentFile::display): scaled from getData(), or redirected inline', function () {
+    use_storage('3');
+    // 200 x 100: scaled to 64 wide by osTicket (gd) from the bytes getData() read.
+    $image = imagecreatetruecolor(200, 100);
+    imagefill($image, 0, 0, imagecolorallocate($image, random_int(0, 255), random_int(0, 255), 200));
+    ob_start();
+    imagepng($image);
+    $png = ob_get_clean();
+    $info = ['name' => 'wide.png', 'type' => 'image/png', 'data' => $png];
+    $wide = AttachmentFile::create($info);
+    $page = http_request('GET', fresh_file((int) $wide->getId())->getDownloadUrl() . '&s=64');
+    Suite::same(200, $page['status'], 'file.php answers with the thumbnail');
+    Suite::same('', $page['error'], 'a complete response');
+    $size = @getimagesizefromstring($page['body']);
+    Suite::same([64, 32], $size ? [$size[0], $size[1]] : null, 'a 64 x 32 PNG made from the original');
+    // A 1 x 1 image is not scaled: display() sends it with sendRedirectUrl('inline', false).
+    [$row, $bytes] = api_file('pixel.png');
+    $page = http_request('GET', fresh_file((int) $row['id'])->getDownloadUrl() . '&s=64');
+    Suite::same(302, $page['status'], 'a small image is redirected');
+    Suite::same('', $page['error'], 'the redirect is a complete response (display() had sent the file\'s Content-Length)');
+    Suite::same('3600', query_of($page['headers']['location'] ?? '')['X-Amz-Expires'] ?? null,
+        'for the configured lifetime (osTicket gives no TTL here)');
+    $object = http_request('GET', $page['headers']['location'] ?? '');
+    Suite::same(sha1($bytes), sha1($object['body']), 'S3 serves its bytes');
+    Suite::check(strpos($object['headers']['content-disposition'] ?? '', 'inline') === 0, 'inline',
+        $object['headers']['content-disposition'] ?? '(none)');
+    $wide->delete();
+});
