@@ -282,7 +282,7 @@ class S3NativeStorageBackend extends FileStorageBackend
     /**
      * Answers the request from PHP (see DownloadAnswer): one ranged GET
      * streamed, or no store request at all for 304, 416 and HEAD. A store
-     * error before the first byte becomes osTicket's error page; after it,
+     * error before the first byte becomes osTicket's own 404 page; after it,
      * the body ends short of its Content-Length, which no client takes for
      * a complete file.
      */
@@ -314,12 +314,14 @@ class S3NativeStorageBackend extends FileStorageBackend
                 $native->passthru($location->objectKey(), $answer->offset, $answer->length);
             }
         } catch (\Throwable $e) {
-            $failure = $this->failure(ReadFailed::class, 'read', $e, $location);
+            $this->failure(ReadFailed::class, 'read', $e, $location); // logs it
             if (!$http->bodyStarted()) {
                 foreach (isset($answer) ? array_keys($answer->headers) : [] as $name) {
                     $http->removeHeader($name);
                 }
-                throw $failure; // osTicket's error page
+                // What osTicket's sendData() answers when a backend fails
+                // (the details stay in the system log, not in the page).
+                Http::response(404, 'File not found'); // exits
             }
         }
         $http->end();

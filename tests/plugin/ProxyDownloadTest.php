@@ -147,20 +147,18 @@ class ProxyDownloadTest extends PluginTestCase
         $this->assertSame(md5($this->data), md5($head . $rest['body']));
     }
 
-    public function test_a_store_error_before_the_first_byte_is_osticket_error_page_not_a_partial_200(): void
+    public function test_a_store_error_before_the_first_byte_is_osticket_404_not_a_partial_200(): void
     {
         $this->native()->delete($this->expectedObjectKey($this->file));
 
-        $file = $this->file;
-        try {
-            $this->answer(function () use ($file) {
-                AttachmentFile::lookup($file->id)->download('attachment', 3600);
-            }, ['Range' => 'bytes=0-99']);
-            $this->fail('no error');
-        } catch (IOException $e) {
-            $this->assertStringContainsString('Unable to read', $e->getMessage());
-        }
+        $response = $this->download(['Range' => 'bytes=0-99']);
+
+        $this->assertSame(404, $response['status'], "osTicket's own answer for a failed backend");
+        $this->assertSame('', $response['body']);
         $this->assertArrayNotHasKey('content-range', $this->http->headers, 'our headers are withdrawn');
         $this->assertArrayNotHasKey('content-disposition', $this->http->headers);
+        $logged = self::systemLog('error');
+        $this->assertCount(1, $logged);
+        $this->assertStringContainsString('NoSuchKey', $logged[0]['message']);
     }
 }
