@@ -101,6 +101,9 @@ function http_request(string $method, string $url, array $headers = [], ?string 
     if ($body !== null) {
         curl_setopt($ch, CURLOPT_POSTFIELDS, $body);
     }
+    if ($method === 'HEAD') {
+        curl_setopt($ch, CURLOPT_NOBODY, true); // else curl waits for the Content-Length it announces
+    }
     $body = '';
     curl_setopt($ch, CURLOPT_RETURNTRANSFER, false);
     curl_setopt($ch, CURLOPT_WRITEFUNCTION, function ($ch, $chunk) use (&$body) {
