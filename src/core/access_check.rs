@@ -52,7 +52,6 @@ pub fn check_access(backend: &Backend) -> Result<AccessReport> {
             .at("checkAccess", store.bucket(), Some(&probe_key)));
     }
     store.delete(&probe_key).map_err(step("delete the probe object (it is left behind)"))?;
-    multipart_probe(backend, &format!("{probe_name}-multipart"), &content).map_err(step("store a multipart probe object"))?;
     match store.head(&probe_key) {
         Ok(None) => {}
         // Without s3:ListBucket a missing key answers 403: the probe we
@@ -64,6 +63,7 @@ pub fn check_access(backend: &Backend) -> Result<AccessReport> {
         }
         Err(e) => return Err(step("confirm the deletion")(e)),
     }
+    multipart_probe(backend, &format!("{probe_name}-multipart"), &content).map_err(step("store a multipart probe object"))?;
     let client = store.client()?;
     Ok(AccessReport {
         probe_key,
