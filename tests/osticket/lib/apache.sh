@@ -47,7 +47,7 @@ KeepAlive On
 Timeout 120
 
 TypesConfig /etc/mime.types
-LogFormat "%h %t \"%r\" %>s %b %D" timed
+LogFormat "%h %t \"%r\" %>s %b %D \"%{Range}i\"" timed
 CustomLog "$dir/access.log" timed
 PHPIniDir "$PHP_DIR"
 DocumentRoot "$OST_ROOT"
