@@ -62,8 +62,15 @@ function storeGets(objectKey) {
 function accessLines(fileKey, from = 0) {
   const re = /^\S+ \[[^\]]*\] "(\S+) (\S+) [^"]*" (\d{3}) (\S+) (\d+) "([^"]*)"$/;
   return fs.readFileSync(env('OST_ACCESS_LOG')).subarray(from).toString('latin1').split('\n').map((line) => line.match(re))
-    .filter((m) => m && m[2].startsWith('/file.php?') && m[2].includes(`key=${fileKey.toLowerCase()}`))
+    .filter((m) => m && m[2].startsWith('/file.php?')
+      && new URLSearchParams(m[2].split('?')[1]).get('key') === fileKey.toLowerCase())
     .map((m) => ({ method: m[1], status: Number(m[3]), bytes: m[4], micros: Number(m[5]), range: m[6] }));
+}
+
+/** Whether a URL is file.php's link to the file or the file's object at the store (keys may hold '=', sent as %3D). */
+function names(url, file) {
+  const u = new URL(url);
+  return u.searchParams.get('key') === file.key.toLowerCase() || decodeURIComponent(u.pathname).endsWith(file.object_key);
 }
 
 /** Every request the page made, from the DevTools protocol: url, Range, status, whether the cache served it. */
@@ -167,7 +174,7 @@ async function runMode(mode) {
     const imageGets1 = storeGets(image.object_key);
     check(imageGets1 - imageGets0 === 1, 'the first view read the image from the store once',
       `${imageGets1 - imageGets0} GETs`);
-    const imageRequests = requests().filter((r) => r.url.includes(image.key.toLowerCase()) || r.url.includes(image.object_key));
+    const imageRequests = requests().filter((r) => names(r.url, image));
     if (mode === 'redirect') {
       check(imageRequests.some((r) => r.redirectedFrom === 302 && r.url.startsWith(env('OST_RECORDER')) && r.status === 200),
         'the browser followed a 302 to a signed URL at the store', JSON.stringify(imageRequests));
@@ -186,7 +193,7 @@ async function runMode(mode) {
     check(media.played, 'playback advances', String(media.beforeSeek));
     check(media.seeked && media.playedAfterSeek, 'a seek to 42 s lands and playback goes on from there', String(media.afterSeek));
     await page.screenshot({ path: path.join(ARTIFACTS, `${mode}-2-playing.png`), fullPage: true });
-    const audioRequests = requests().filter((r) => r.url.includes(audio.key.toLowerCase()) || r.url.includes(audio.object_key));
+    const audioRequests = requests().filter((r) => names(r.url, audio));
     console.log(`  audio requests seen by the browser: ${JSON.stringify(audioRequests.map((r) => [r.status, r.range, r.url.slice(0, 40)]))}`);
     check(audioRequests.some((r) => r.status === 206 && /^bytes=[1-9]\d*-/.test(r.range)),
       'the seek was a ranged request answered 206', JSON.stringify(audioRequests.map((r) => [r.status, r.range])));
@@ -202,7 +209,7 @@ async function runMode(mode) {
     await sleep(300); // a late request would reach the recorder's log by now
     const reloadGets = storeGets(image.object_key) - imageGets2;
     const reloaded = requests().slice(seenBefore)
-      .filter((r) => r.url.includes(image.key.toLowerCase()) || r.url.includes(image.object_key));
+      .filter((r) => names(r.url, image));
     console.log(`  reload: ${reloadGets} store GETs for the image; browser: ${JSON.stringify(reloaded.map((r) => [r.status, r.fromCache, r.url.slice(0, 40)]))}`);
     if (mode === 'redirect') {
       check(reloadGets === 0, 'on reload no request for the image reaches the store', `${reloadGets} GETs`);

@@ -28,7 +28,7 @@ final class Shared
     public static $values = [];
 }
 
-foreach (['config_form', 'create', 'backends', 'download', 'ranges', 'get_data', 'migrate', 'delete', 'logs'] as $file) {
+foreach (['config_form', 'create', 'backends', 'download', 'ranges', 'cancel', 'get_data', 'migrate', 'delete', 'logs'] as $file) {
     require __DIR__ . "/tests/$file.php";
 }
 
