@@ -63,30 +63,8 @@ S3_HOST=${BASH_REMATCH[1]} S3_PORT=${BASH_REMATCH[2]}
 # Root: php-fpm and Apache switch their workers to www-data, and apt.
 [[ $EUID -eq 0 ]] || die "must run as root (php-fpm and Apache drop their workers to www-data)"
 
-install_packages() {
-  local pkgs=(php8.2-fpm apache2 libapache2-mod-php8.2 libfcgi-bin php8.2-cli curl python3)
-  local missing=() p
-  for p in "${pkgs[@]}"; do
-    [[ $(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null) == ii* ]] || missing+=("$p")
-  done
-  ((${#missing[@]})) || return 0
-  say "apt: installing ${missing[*]}"
-  # Installing apache2 / php8.2-fpm would start their system services
-  # (Apache on *:80). We want only the packages: a policy-rc.d that denies
-  # service starts during this install, unless the system already has one.
-  local policy=/usr/sbin/policy-rc.d ours=
-  if [[ ! -e $policy ]]; then
-    printf '#!/bin/sh\n# temporary, from tests/servers/run.sh\nexit 101\n' >"$policy"
-    chmod 755 "$policy"
-    ours=1
-  fi
-  local rc=0
-  { apt-get update -qq &&
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"; } || rc=$?
-  [[ -z $ours ]] || rm -f "$policy"
-  ((rc == 0)) || die "apt-get failed ($rc)"
-}
-install_packages
+source "$HERE/../support/server-tools.sh" # install_packages_quietly, stop_group, kill_group
+install_packages_quietly php8.2-fpm apache2 libapache2-mod-php8.2 libfcgi-bin php8.2-cli curl python3
 
 # ---------------------------------------------------------------- state and cleanup
 
@@ -106,20 +84,6 @@ check() { # check OK_EXPR_STATUS "description"
 }
 
 STARTED_PIDS=() # leaders of the process groups we started (setsid)
-stop_group() { # stop_group PID SIGNAL SECONDS: 0 if it exited in time
-  local pid=$1 sig=$2 secs=$3 i
-  kill -0 "$pid" 2>/dev/null || return 0
-  kill "-$sig" "$pid" 2>/dev/null || true
-  for ((i = 0; i < secs * 10; i++)); do
-    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
-    sleep 0.1
-  done
-  return 1
-}
-kill_group() { # whatever is left of a group we started
-  kill -KILL -- "-$1" 2>/dev/null || true
-  wait "$1" 2>/dev/null || true
-}
 cleanup() {
   local pid
   for pid in "${STARTED_PIDS[@]}"; do

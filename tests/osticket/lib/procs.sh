@@ -7,21 +7,8 @@ die() { echo "osticket: $*" >&2; exit 1; }
 
 STARTED_PIDS=() # leaders of the process groups we started (setsid)
 
-stop_group() { # stop_group PID SIGNAL SECONDS: 0 if it exited in time
-  local pid=$1 sig=$2 secs=$3 i
-  kill -0 "$pid" 2>/dev/null || return 0
-  kill "-$sig" "$pid" 2>/dev/null || true
-  for ((i = 0; i < secs * 10; i++)); do
-    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
-    sleep 0.1
-  done
-  return 1
-}
-
-kill_group() { # whatever is left of a group we started
-  kill -KILL -- "-$1" 2>/dev/null || true
-  wait "$1" 2>/dev/null || true
-}
+# stop_group, kill_group: tests/support/server-tools.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../support/server-tools.sh"
 
 stop_started() { # every server we started, newest first
   local i pid

@@ -1,0 +1,46 @@
+# Shared by the suites that run private servers (tests/servers/run.sh,
+# tests/osticket/): apt installs that start no system service, and stopping
+# the process groups they start. Sourced; the sourcing script defines say/die.
+
+# Installs the Debian packages of "$@" that are missing, without letting
+# them start their system services (Apache on *:80, MariaDB on 3306, php-fpm):
+# the suites run their own servers from temp dirs.
+install_packages_quietly() {
+  local missing=() p
+  for p in "$@"; do
+    [[ $(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null) == ii* ]] || missing+=("$p")
+  done
+  ((${#missing[@]})) || return 0
+  say "apt: installing ${missing[*]}"
+  # A policy-rc.d that denies service starts during this install, unless
+  # the system already has one (containers usually do).
+  local policy=/usr/sbin/policy-rc.d ours=
+  if [[ ! -e $policy ]]; then
+    printf '#!/bin/sh\n# temporary, from tests/support/server-tools.sh\nexit 101\n' >"$policy"
+    chmod 755 "$policy"
+    ours=1
+  fi
+  local rc=0
+  # Another suite's install may hold the apt lock: wait for it.
+  { apt-get -o DPkg::Lock::Timeout=600 update -qq &&
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
+      --no-install-recommends "${missing[@]}"; } || rc=$?
+  [[ -z $ours ]] || rm -f "$policy"
+  ((rc == 0)) || die "apt-get failed ($rc) installing ${missing[*]}"
+}
+
+stop_group() { # stop_group PID SIGNAL SECONDS: 0 if it exited in time
+  local pid=$1 sig=$2 secs=$3 i
+  kill -0 "$pid" 2>/dev/null || return 0
+  kill "-$sig" "$pid" 2>/dev/null || true
+  for ((i = 0; i < secs * 10; i++)); do
+    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
+    sleep 0.1
+  done
+  return 1
+}
+
+kill_group() { # whatever is left of a group we started
+  kill -KILL -- "-$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
