@@ -215,6 +215,22 @@ async function runMode(mode) {
       check(reloadGets === 0, 'on reload no request for the image reaches the store', `${reloadGets} GETs`);
       check(reloaded.some((r) => r.url.startsWith(env('OST_RECORDER')) && r.fromCache),
         "the browser took the signed URL's image from its cache", JSON.stringify(reloaded));
+
+      // The control: with 1 s signing windows (url-ttl 2) a reload in the
+      // next window gets a new URL, which no cache holds, so the store sees
+      // it; the counting above would have seen a miss.
+      execFileSync(env('OST_PHP'), [env('OST_PREPARE'), 'mode', mode, env('OST_RECORDER'), '2'], { stdio: 'inherit' });
+      await page.reload();
+      await inlineImage(page);
+      await sleep(1100);
+      const missBefore = storeGets(image.object_key);
+      await page.reload();
+      const third = await inlineImage(page);
+      await sleep(300);
+      const missGets = storeGets(image.object_key) - missBefore;
+      console.log(`  control, 1 s windows: a reload in the next window made ${missGets} store GETs for the image`);
+      check(third.width === 360 && missGets === 1, 'control: with 1 s signing windows a later reload does reach the store',
+        `${missGets} GETs, ${JSON.stringify(third)}`);
     } else {
       check(reloadGets === 0, 'on reload the image costs no store read (cache or 304)', `${reloadGets} GETs`);
     }

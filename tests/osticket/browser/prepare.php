@@ -7,9 +7,10 @@
  *       MTA does) whose HTML body shows an inline PNG (cid:) and which carries
  *       a 60 s WAV; its files stored in S3. Writes the ticket's id and each
  *       file's row id, object key and file.php key to OUT.json.
- *   php prepare.php mode proxy|redirect ENDPOINT   the plugin's download
- *       mode, with the store reached at ENDPOINT (the request recorder in
- *       front of SeaweedFS), saved through the plugin's real config form.
+ *   php prepare.php mode proxy|redirect ENDPOINT [URL_TTL]   the plugin's
+ *       download mode, with the store reached at ENDPOINT (the request
+ *       recorder in front of SeaweedFS) and the signed URLs' lifetime
+ *       (default 3600 s), saved through the plugin's real config form.
  *
  * Environment: as tests/osticket/suite/run.php (OST_ROOT, OST_HTTP_HOST,
  * OST_PHP, OST_S3_FOLDER, S3_TEST_*).
@@ -98,19 +99,20 @@ function pipe_ticket(array $files, string $subject): void
 
 $what = $argv[1] ?? '';
 if ($what === 'mode') {
-    [$mode, $endpoint] = [$argv[2] ?? '', $argv[3] ?? ''];
+    [$mode, $endpoint, $ttl] = [$argv[2] ?? '', $argv[3] ?? '', $argv[4] ?? '3600'];
     $errors = [];
     if (!in_array($mode, ['proxy', 'redirect'], true) || $endpoint === '') {
-        fail('usage: prepare.php mode proxy|redirect ENDPOINT');
+        fail('usage: prepare.php mode proxy|redirect ENDPOINT [URL_TTL]');
     }
-    if (!plugin_form_update(plugin_instance(), plugin_form_values(['download-mode' => $mode, 'endpoint' => $endpoint]), $errors)) {
+    if (!plugin_form_update(plugin_instance(), plugin_form_values(['download-mode' => $mode, 'endpoint' => $endpoint,
+            'url-ttl' => $ttl]), $errors)) {
         fail("the plugin form refused mode $mode at $endpoint: " . json_encode($errors));
     }
-    echo "plugin: download mode $mode, store at $endpoint\n";
+    echo "plugin: download mode $mode, store at $endpoint, signed URLs for $ttl s\n";
     exit(0);
 }
 if ($what !== 'ticket' || !isset($argv[2])) {
-    fail('usage: prepare.php ticket OUT.json | prepare.php mode proxy|redirect ENDPOINT');
+    fail('usage: prepare.php ticket OUT.json | prepare.php mode proxy|redirect ENDPOINT [URL_TTL]');
 }
 
 use_storage('3');
