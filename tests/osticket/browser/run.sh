@@ -46,10 +46,12 @@ check_tarball
 install_packages
 if [[ ! -x /usr/bin/chromium ]]; then
   say "apt: installing chromium"
-  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends chromium ||
+  { apt-get -o DPkg::Lock::Timeout=600 update -qq &&
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends chromium; } ||
     die "apt-get could not install chromium"
 fi
-command -v node >/dev/null && command -v npm >/dev/null || die "node and npm are needed (Debian: apt-get install nodejs npm)"
+command -v node >/dev/null && command -v npm >/dev/null ||
+  die "node (20 or later: playwright-core's own requirement) and npm are needed"
 if [[ ! -f $BROWSER/node_modules/playwright-core/package.json ]]; then
   say "npm: installing playwright-core (package-lock.json)"
   (cd "$BROWSER" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed in $BROWSER"
