@@ -59,9 +59,11 @@ terminate() {
     alive "$pid" || break
     sleep 0.2
   done
-  if kill -0 -- "-$pid" 2>/dev/null || alive "$pid"; then
-    say "processes left in its group after $STOP_SECONDS s; killing them"
+  if alive "$pid"; then
+    say "still running after $STOP_SECONDS s; killing its process group"
     kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+  elif kill -0 -- "-$pid" 2>/dev/null; then
+    kill -KILL -- "-$pid" 2>/dev/null || true # what it left behind in its group
   fi
 }
 
