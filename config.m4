@@ -1,6 +1,6 @@
 dnl config.m4 for s3_attachments: the classic PHP install route.
 dnl
-dnl   phpize && ./configure --enable-s3-attachments && make && make install
+dnl   phpize && ./configure && make && make install
 dnl
 dnl The extension is written in Rust (ext-php-rs), so there is no C to compile:
 dnl configure checks the Rust toolchain and libclang, and Makefile.frag runs
@@ -16,11 +16,14 @@ dnl   RUSTC            rustc to use (default: the one next to cargo, else PATH)
 dnl   CARGO_TARGET_DIR cargo's target directory (default: ./target)
 dnl   LIBCLANG_PATH    directory holding libclang.so, for bindgen
 
+dnl Enabled by default: PIE runs a bare `./configure --with-php-config=...`
+dnl (it passes only options the user names), and a phpize build of this
+dnl directory has no other extension to build anyway.
 PHP_ARG_ENABLE([s3-attachments],
   [whether to enable the s3_attachments extension],
-  [AS_HELP_STRING([--enable-s3-attachments],
-    [Enable s3_attachments (built with cargo; needs Rust and libclang)])],
-  [no])
+  [AS_HELP_STRING([--disable-s3-attachments],
+    [Do not build s3_attachments (built with cargo; needs Rust and libclang)])],
+  [yes])
 
 if test "$PHP_S3_ATTACHMENTS" != "no"; then
   AC_ARG_VAR([CARGO], [cargo command used to build the extension])
