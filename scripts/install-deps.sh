@@ -51,7 +51,8 @@ if ! rust_dir=$(rust_toolchain_dir); then
   fi
   if ! version_at_least "$candidate" "$rust_min"; then
     echo "rust: no cargo with rustc >= $rust_min (Cargo.toml rust-version) on PATH or in ~/.cargo/bin," >&2
-    echo "  and apt's rustc-web is ${candidate:-not in apt's sources} (Debian 12 has 1.96 in bookworm-security:" >&2
+    offered=${candidate:-"missing from apt's sources"}
+    echo "  and apt's rustc-web is $offered (Debian 12 has 1.96 in bookworm-security:" >&2
     echo "  'deb http://deb.debian.org/debian-security bookworm-security main' in apt's sources)." >&2
     echo "  Or install Rust with rustup: curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal" >&2
     exit 1
