@@ -108,7 +108,7 @@ ok "git archive: no tests/bench/CI/dev scripts; sources, plugin, stub and README
 started=$SECONDS
 (
   cd "$work/src"
-  "$(dirname "$PHP_CONFIG_BIN")/phpize$(basename "$PHP_CONFIG_BIN" | sed 's/^php-config//')" >/dev/null
+  "$(dirname "$PHP_CONFIG_BIN")/phpize$(basename "$PHP_CONFIG_BIN" | sed 's/^php-config//')" >phpize.out 2>&1 || { cat phpize.out; exit 1; }
   CARGO_TARGET_DIR=$work/target ./configure --with-php-config="$PHP_CONFIG_BIN" >configure.out 2>&1 \
     || { tail -20 configure.out; exit 1; }
   make >make.out 2>&1 || { tail -30 make.out; exit 1; }
