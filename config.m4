@@ -1,6 +1,6 @@
 dnl config.m4 for s3_attachments: the classic PHP install route.
 dnl
-dnl   phpize && ./configure --enable-s3-attachments && make && make install
+dnl   phpize && ./configure && make && make install
 dnl
 dnl The extension is written in Rust (ext-php-rs), so there is no C to compile:
 dnl configure checks the Rust toolchain and libclang, and Makefile.frag runs
@@ -16,11 +16,14 @@ dnl   RUSTC            rustc to use (default: the one next to cargo, else PATH)
 dnl   CARGO_TARGET_DIR cargo's target directory (default: ./target)
 dnl   LIBCLANG_PATH    directory holding libclang.so, for bindgen
 
+dnl Enabled by default: PIE runs a bare `./configure --with-php-config=...`
+dnl (it passes only options the user names), and a phpize build of this
+dnl directory has no other extension to build anyway.
 PHP_ARG_ENABLE([s3-attachments],
   [whether to enable the s3_attachments extension],
-  [AS_HELP_STRING([--enable-s3-attachments],
-    [Enable s3_attachments (built with cargo; needs Rust and libclang)])],
-  [no])
+  [AS_HELP_STRING([--disable-s3-attachments],
+    [Do not build s3_attachments (built with cargo; needs Rust and libclang)])],
+  [yes])
 
 if test "$PHP_S3_ATTACHMENTS" != "no"; then
   AC_ARG_VAR([CARGO], [cargo command used to build the extension])
@@ -66,16 +69,37 @@ if test "$PHP_S3_ATTACHMENTS" != "no"; then
   dnl --- Rust ----------------------------------------------------------------
   s3a_rust_min=`$SED -n 's/^rust-version *= *"\(.*\)".*/\1/p' "$abs_srcdir/Cargo.toml" | head -n 1`
   test -n "$s3a_rust_min" || s3a_rust_min=1.94
-  s3a_rustup_hint="Install Rust $s3a_rust_min or newer with rustup:
+  s3a_rustup_hint="Install Rust $s3a_rust_min or newer. Debian 12: apt-get install cargo-web rustc-web
+(Rust 1.96 from bookworm-security; Debian 13: the same from trixie-security).
+Elsewhere, with rustup:
     curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal
 (see https://rustup.rs; it installs into ~/.cargo/bin, where configure looks too),
-then re-run ./configure, or set CARGO=/path/to/cargo. Distribution packages
-(apt-get install cargo rustc) are usually older than $s3a_rust_min."
+then re-run ./configure, or set CARGO=/path/to/cargo."
 
   dnl rustup installs into ${CARGO_HOME:-~/.cargo}/bin, which is often not on
-  dnl PATH in non-login shells (sudo, CI, PIE), so look there as well.
+  dnl PATH in non-login shells (sudo, CI, PIE), so look there as well, and
+  dnl first: whoever installed rustup wants it used (as scripts/rust-toolchain.sh).
+  dnl The first cargo whose rustc is recent enough wins, so an old distribution
+  dnl cargo earlier on PATH does not hide a good one.
   s3a_cargo_home_bin="${CARGO_HOME:-$HOME/.cargo}/bin"
-  AC_PATH_PROG([CARGO], [cargo], [], [$PATH$PATH_SEPARATOR$s3a_cargo_home_bin])
+  if test -z "$CARGO"; then
+    AC_MSG_CHECKING([for a cargo whose rustc is at least $s3a_rust_min])
+    s3a_save_IFS=$IFS
+    IFS=$PATH_SEPARATOR
+    for s3a_dir in $s3a_cargo_home_bin$PATH_SEPARATOR$PATH; do
+      IFS=$s3a_save_IFS
+      test -n "$s3a_dir" && test -x "$s3a_dir/cargo" && test -x "$s3a_dir/rustc" || continue
+      "$s3a_dir/cargo" --version >/dev/null 2>&1 || continue
+      s3a_v=`"$s3a_dir/rustc" --version 2>/dev/null | $SED -n 's/^rustc \(@<:@0-9.@:>@*\).*/\1/p'`
+      test -n "$s3a_v" || continue
+      AS_VERSION_COMPARE([$s3a_v], [$s3a_rust_min], [], [CARGO=$s3a_dir/cargo], [CARGO=$s3a_dir/cargo])
+      test -n "$CARGO" && break
+    done
+    IFS=$s3a_save_IFS
+    AC_MSG_RESULT([${CARGO:-none}])
+  fi
+  dnl None recent enough: take any, so the checks below say what is wrong.
+  AC_PATH_PROG([CARGO], [cargo], [], [$s3a_cargo_home_bin$PATH_SEPARATOR$PATH])
   if test -z "$CARGO"; then
     AC_MSG_ERROR([cargo was not found on PATH or in $s3a_cargo_home_bin.
 $s3a_rustup_hint])

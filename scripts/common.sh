@@ -5,16 +5,17 @@
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
-# rustup's cargo, only if none is on PATH: a changed PATH makes ext-php-rs
-# rerun bindgen and rebuild the crate.
-command -v cargo >/dev/null || export PATH="$PATH:$HOME/.cargo/bin"
+# The Rust toolchain (rustup's, else one on PATH, else Debian's cargo-web,
+# which prepare() installs): see scripts/rust-toolchain.sh.
+source "$ROOT/scripts/rust-toolchain.sh"
 # Tests and the demo never consult EC2 instance metadata for credentials.
 export AWS_EC2_METADATA_DISABLED=true
 EXTENSION="$ROOT/target/debug/libs3_attachments.so"
 
 prepare() {
   scripts/install-deps.sh
-  echo "build: cargo build (debug)"
+  use_rust_toolchain || { echo "build: no Rust toolchain >= $(rust_min_version); see scripts/install-deps.sh" >&2; exit 1; }
+  echo "build: cargo build (debug, $(command -v cargo))"
   cargo build --locked --quiet
   [[ -f $EXTENSION ]] || { echo "build: $EXTENSION is missing" >&2; exit 1; }
   if scripts/s3-server.sh status >/dev/null 2>&1; then

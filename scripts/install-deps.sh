@@ -38,15 +38,31 @@ else
   echo "apt: all ${#pkgs[@]} packages already installed"
 fi
 
-# Rust cannot be installed from here (only package registries are reachable):
-# point at rustup instead.
-export PATH=$PATH:$HOME/.cargo/bin
-if command -v cargo >/dev/null && command -v rustc >/dev/null; then
-  echo "rust: ok ($(rustc --version), cargo at $(command -v cargo))"
-else
-  echo "rust: cargo not found on PATH or in ~/.cargo/bin. Install a toolchain with rustup:" >&2
-  echo "  curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal" >&2
-  echo "then open a new shell (or: . \"\$HOME/.cargo/env\")" >&2
-  exit 1
+# Rust: rustup's toolchain when it is recent enough, else a cargo on PATH that
+# is, else Debian's cargo-web/rustc-web (bookworm-security: Rust 1.96; they
+# conflict with Debian's much older cargo/rustc packages, which apt replaces).
+source "$(dirname "${BASH_SOURCE[0]}")/rust-toolchain.sh"
+rust_min=$(rust_min_version)
+if ! rust_dir=$(rust_toolchain_dir); then
+  candidate=$(apt-cache policy rustc-web 2>/dev/null | sed -n 's/^ *Candidate: \([0-9][0-9.]*\).*/\1/p')
+  if ! version_at_least "$candidate" "$rust_min"; then
+    $SUDO apt-get update
+    candidate=$(apt-cache policy rustc-web 2>/dev/null | sed -n 's/^ *Candidate: \([0-9][0-9.]*\).*/\1/p')
+  fi
+  if ! version_at_least "$candidate" "$rust_min"; then
+    echo "rust: no cargo with rustc >= $rust_min (Cargo.toml rust-version) on PATH or in ~/.cargo/bin," >&2
+    offered=${candidate:-"missing from apt's sources"}
+    echo "  and apt's rustc-web is $offered (Debian 12 has 1.96 in bookworm-security:" >&2
+    echo "  'deb http://deb.debian.org/debian-security bookworm-security main' in apt's sources)." >&2
+    echo "  Or install Rust with rustup: curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal" >&2
+    exit 1
+  fi
+  echo "rust: none >= $rust_min found; apt: installing cargo-web rustc-web $candidate"
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends cargo-web rustc-web
+  rust_dir=$(rust_toolchain_dir) || {
+    echo "rust: cargo-web/rustc-web installed, but no cargo with rustc >= $rust_min runs (check: cargo --version; rustc --version)" >&2
+    exit 1
+  }
 fi
+echo "rust: ok ($("$rust_dir/rustc" --version), cargo at $rust_dir/cargo; Cargo.toml needs >= $rust_min)"
 echo "install-deps: done"

@@ -80,10 +80,11 @@ fi
 if [[ $build == yes ]]; then
   cargo=${CARGO:-}
   if [[ -z $cargo ]]; then
-    cargo=$(command -v cargo || true)
-    [[ -n $cargo ]] || { [[ -x ${CARGO_HOME:-$HOME/.cargo}/bin/cargo ]] && cargo=${CARGO_HOME:-$HOME/.cargo}/bin/cargo; }
+    source "$root/scripts/rust-toolchain.sh"
+    use_rust_toolchain \
+      || die "no cargo with rustc >= $(rust_min_version) on PATH or in ~/.cargo/bin; scripts/install-deps.sh installs one (Debian's cargo-web)"
+    cargo=$(command -v cargo)
   fi
-  [[ -n $cargo ]] || die "cargo not found; install Rust with rustup (https://rustup.rs): curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh"
   case ":$PATH:" in *":$(dirname "$cargo"):"*) ;; *) PATH="$(dirname "$cargo"):$PATH" ;; esac
   echo "building: $cargo build --release --locked (PHP_CONFIG=$php_config)"
   (cd "$root" && PHP_CONFIG=$php_config PHP=$php_bin "$cargo" build --release --locked)
