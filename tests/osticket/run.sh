@@ -36,15 +36,7 @@ source "$HERE/lib/apache.sh"
 source "$HERE/lib/osticket.sh"
 
 START=$SECONDS
-EXT=${S3A_EXTENSION_PATH:-$ROOT/target/debug/libs3_attachments.so}
-[[ -f $EXT ]] || die "extension not found at $EXT (cargo build --locked, or set S3A_EXTENSION_PATH)"
-EXT=$(cd "$(dirname "$EXT")" && pwd -P)/$(basename "$EXT")
-for v in S3_TEST_ENDPOINT S3_TEST_REGION S3_TEST_BUCKET S3_TEST_ACCESS_KEY S3_TEST_SECRET_KEY; do
-  [[ -n ${!v:-} ]] || die "$v is not set; start the S3 server: scripts/s3-server.sh start; eval \"\$(scripts/s3-server.sh env)\""
-done
-[[ $EUID -eq 0 ]] || die "must run as root (apt, and Apache drops its children to www-data)"
-check_tarball
-install_packages
+check_prerequisites "apt, and Apache drops its children to www-data"
 
 TMP=$(mktemp -d /tmp/s3a-osticket.XXXXXX)
 chmod 755 "$TMP" # the Apache children (www-data) read the helpdesk inside it

@@ -35,15 +35,7 @@ WEB_WORKERS=12
 die() { echo "browser: $*" >&2; exit 1; }
 
 START=$SECONDS
-EXT=${S3A_EXTENSION_PATH:-$ROOT/target/debug/libs3_attachments.so}
-[[ -f $EXT ]] || die "extension not found at $EXT (cargo build --locked, or set S3A_EXTENSION_PATH)"
-EXT=$(cd "$(dirname "$EXT")" && pwd -P)/$(basename "$EXT")
-for v in S3_TEST_ENDPOINT S3_TEST_REGION S3_TEST_BUCKET S3_TEST_ACCESS_KEY S3_TEST_SECRET_KEY; do
-  [[ -n ${!v:-} ]] || die "$v is not set; start the S3 server: scripts/s3-server.sh start; eval \"\$(scripts/s3-server.sh env)\""
-done
-[[ $EUID -eq 0 ]] || die "must run as root (apt, Apache's www-data children, chromium without its sandbox)"
-check_tarball
-install_packages
+check_prerequisites "apt, Apache's www-data children, chromium without its sandbox"
 if [[ ! -x /usr/bin/chromium ]]; then
   say "apt: installing chromium"
   { apt-get -o DPkg::Lock::Timeout=600 update -qq &&

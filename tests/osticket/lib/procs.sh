@@ -46,3 +46,20 @@ show_log() { # show_log FILE [NOISE_REGEX]: its last lines without the noise, on
 
 # osTicket 1.18 under PHP 8.2 logs deprecations on every request.
 PHP_NOISE='PHP Deprecated:'
+
+# What both tests/osticket/run.sh and browser/run.sh need before they start
+# anything: the extension (sets EXT to its absolute path), the S3 test
+# server's environment, root ($1 says why), the osTicket tarball, and the
+# packages. Uses ROOT, check_tarball and install_packages.
+check_prerequisites() {
+  EXT=${S3A_EXTENSION_PATH:-$ROOT/target/debug/libs3_attachments.so}
+  [[ -f $EXT ]] || die "extension not found at $EXT (cargo build --locked, or set S3A_EXTENSION_PATH)"
+  EXT=$(cd "$(dirname "$EXT")" && pwd -P)/$(basename "$EXT")
+  local v
+  for v in S3_TEST_ENDPOINT S3_TEST_REGION S3_TEST_BUCKET S3_TEST_ACCESS_KEY S3_TEST_SECRET_KEY; do
+    [[ -n ${!v:-} ]] || die "$v is not set; start the S3 server: scripts/s3-server.sh start; eval \"\$(scripts/s3-server.sh env)\""
+  done
+  [[ $EUID -eq 0 ]] || die "must run as root ($1)"
+  check_tarball
+  install_packages
+}
