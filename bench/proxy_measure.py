@@ -21,35 +21,14 @@ import json
 import os
 import statistics
 import subprocess
+import sys
 import threading
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "support"))
+from proc_info import status_kib, workers  # noqa: E402
+
 TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def workers(master):
-    out = []
-    for pid in os.listdir("/proc"):
-        if pid.isdigit():
-            try:
-                with open(f"/proc/{pid}/stat") as f:
-                    stat = f.read()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == master:
-                out.append(int(pid))
-    return sorted(out)
-
-
-def status_kib(pid, field):
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
 
 
 def cpu_seconds(pid):
@@ -84,7 +63,7 @@ def store_download(args):
 
 def proxy_download(args):
     pids = workers(args.master_pid)
-    rss0 = {p: status_kib(p, "VmRSS") for p in pids}
+    rss0 = {p: (status_kib(p, "VmRSS") or 0) for p in pids}
     cpu0 = {p: cpu_seconds(p) for p in pids}
     peak = dict(rss0)
     done = threading.Event()
@@ -92,7 +71,7 @@ def proxy_download(args):
     def sample():
         while not done.is_set():
             for p in pids:
-                peak[p] = max(peak[p], status_kib(p, "VmRSS"))
+                peak[p] = max(peak[p], (status_kib(p, "VmRSS") or 0))
             time.sleep(0.01)
     sampler = threading.Thread(target=sample)
     sampler.start()
@@ -107,7 +86,7 @@ def proxy_download(args):
     return {"seconds": secs, "mib_per_s": round(args.size / 1048576 / secs, 1), "curl_cpu_s": round(cpu, 2),
             "worker_cpu_s": round(cpu_seconds(served) - cpu0[served], 2), "worker_rss_before_kib": rss0[served],
             "worker_rss_peak_kib": peak[served], "worker_rss_growth_kib": peak[served] - rss0[served],
-            "worker_hwm_after_kib": status_kib(served, "VmHWM")}
+            "worker_hwm_after_kib": (status_kib(served, "VmHWM") or 0)}
 
 
 def check(ok, what):

@@ -43,6 +43,9 @@ import sys
 import threading
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from proc_info import status_kib, workers  # noqa: E402
+
 # Memory the workers may gain per cancel, in total: a GET jumped over by the
 # bailout leaks ~300 KiB (its buffers); with nothing leaked the growth is a
 # few KiB per cancel (allocator noise).
@@ -159,31 +162,6 @@ def cancel_one(args, ignore_abort):
 
 # ---------------------------------------------------------------- /proc
 
-def workers(master):
-    out = []
-    for pid in os.listdir("/proc"):
-        if pid.isdigit():
-            try:
-                with open(f"/proc/{pid}/stat") as f:
-                    stat = f.read()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == master:
-                out.append(int(pid))
-    return sorted(out)
-
-
-def rss_kib(pid):
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return None
-
-
 def s3_sockets(pid, port):
     """The pid's socket fds whose peer is 127.0.0.1:port, in any TCP state."""
     inodes = set()
@@ -213,7 +191,7 @@ def proxy_state(path):
 
 def snapshot(args, port):
     pids = workers(args.master_pid)
-    return {"pids": pids, "rss": {p: rss_kib(p) for p in pids}, "sockets": {p: s3_sockets(p, port) for p in pids},
+    return {"pids": pids, "rss": {p: status_kib(p, "VmRSS") for p in pids}, "sockets": {p: s3_sockets(p, port) for p in pids},
             "proxy_open": proxy_state(args.counter)["open"]}
 
 
