@@ -63,7 +63,7 @@ S3_HOST=${BASH_REMATCH[1]} S3_PORT=${BASH_REMATCH[2]}
 # Root: php-fpm and Apache switch their workers to www-data, and apt.
 [[ $EUID -eq 0 ]] || die "must run as root (php-fpm and Apache drop their workers to www-data)"
 
-source "$HERE/../support/server-tools.sh" # install_packages_quietly, stop_group, kill_group
+source "$HERE/../support/server-tools.sh" # install_packages_quietly, stop_group, kill_group, free_port, port_open, wait_started
 install_packages_quietly php8.2-fpm apache2 libapache2-mod-php8.2 libfcgi-bin php8.2-cli curl python3
 
 # ---------------------------------------------------------------- state and cleanup
@@ -99,21 +99,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-wait_started() { # wait_started PID TRIES CMD...: polls CMD every 0.1 s while PID lives
-  local pid=$1 tries=$2 i
-  shift 2
-  for ((i = 0; i < tries; i++)); do
-    "$@" && return 0
-    kill -0 "$pid" 2>/dev/null || return 1
-    sleep 0.1
-  done
-  return 1
-}
 
 fpm_ready() { grep -q 'ready to handle connections' "$1" 2>/dev/null && port_open "$2"; }
 

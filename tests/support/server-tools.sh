@@ -1,6 +1,6 @@
 # Shared by the suites that run private servers (tests/servers/run.sh,
 # tests/osticket/): apt installs that start no system service, and stopping
-# the process groups they start. Sourced; the sourcing script defines say/die.
+# the process groups they start, free ports and waiting for a server. Sourced; the sourcing script defines say/die.
 
 # Installs the Debian packages of "$@" that are missing, without letting
 # them start their system services (Apache on *:80, MariaDB on 3306, php-fpm):
@@ -43,4 +43,21 @@ stop_group() { # stop_group PID SIGNAL SECONDS: 0 if it exited in time
 kill_group() { # whatever is left of a group we started
   kill -KILL -- "-$1" 2>/dev/null || true
   wait "$1" 2>/dev/null || true
+}
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+wait_started() { # wait_started PID TRIES CMD...: polls CMD every 0.1 s while PID lives
+  local pid=$1 tries=$2 i
+  shift 2
+  for ((i = 0; i < tries; i++)); do
+    "$@" && return 0
+    kill -0 "$pid" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  return 1
 }

@@ -7,7 +7,7 @@ die() { echo "osticket: $*" >&2; exit 1; }
 
 STARTED_PIDS=() # leaders of the process groups we started (setsid)
 
-# stop_group, kill_group: tests/support/server-tools.sh
+# stop_group, kill_group, free_port, port_open, wait_started: tests/support/server-tools.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../../support/server-tools.sh"
 
 stop_started() { # every server we started, newest first
@@ -18,23 +18,6 @@ stop_started() { # every server we started, newest first
     kill_group "$pid"
   done
   STARTED_PIDS=()
-}
-
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-wait_started() { # wait_started PID TRIES CMD...: polls CMD every 0.1 s while PID lives
-  local pid=$1 tries=$2 i
-  shift 2
-  for ((i = 0; i < tries; i++)); do
-    "$@" && return 0
-    kill -0 "$pid" 2>/dev/null || return 1
-    sleep 0.1
-  done
-  return 1
 }
 
 show_log() { # show_log FILE [NOISE_REGEX]: its last lines without the noise, on failure
