@@ -83,11 +83,6 @@ impl Error {
         self.key = key.map(str::to_owned);
         self
     }
-
-    pub fn with_key(mut self, key: &str) -> Self {
-        self.key = Some(key.to_owned());
-        self
-    }
 }
 
 impl fmt::Display for Error {
