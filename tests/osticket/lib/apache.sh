@@ -38,7 +38,9 @@ LoadModule dir_module $mods/mod_dir.so
 LoadModule rewrite_module $mods/mod_rewrite.so
 LoadModule php_module $mods/libphp8.2.so
 
-StartServers 2
+# A fixed pool (no child forked or reaped under load): the cancel test
+# measures the same children before and after.
+StartServers $WEB_WORKERS
 MinSpareServers 1
 MaxSpareServers $WEB_WORKERS
 ServerLimit $WEB_WORKERS
