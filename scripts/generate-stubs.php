@@ -16,14 +16,29 @@ const EXTENSION = 's3_attachments';
 // Array shapes for static analysers: what the binding (src/binding/convert.rs)
 // puts into the arrays it returns. Reflection only knows `array`.
 const PUT_RESULT = 'array{size: int, etag: string, checksums: array{crc32c?: string}}';
+const COMPLETIONS = 'list<array{tag: string, key: string, ok: bool, size: int, etag: ?string, '
+    . 'checksums: array{crc32c?: string, md5?: string}, error: ?S3AttachmentException}>';
 const RETURN_SHAPES = [
     'S3AttachmentBackend::putFile' => PUT_RESULT,
     'S3AttachmentBackend::putString' => PUT_RESULT,
     'S3AttachmentUpload::finish' => PUT_RESULT,
     'S3AttachmentBackend::head' => 'array{size: int, etag: string, content_type: ?string, cache_control: ?string, '
         . 'last_modified: ?int, storage_class: ?string, checksums: array{crc32c?: string}}|null',
+    'S3AttachmentBackend::headMany' => 'array<string, array{size: int, etag: string, content_type: ?string, '
+        . 'cache_control: ?string, last_modified: ?int, storage_class: ?string, checksums: array{crc32c?: string}}'
+        . '|S3AttachmentException|null>',
+    'S3AttachmentBackend::listObjects' => 'array{objects: list<array{key: string, size: int, last_modified: ?int}>, '
+        . 'next: ?string}',
+    'S3AttachmentBackend::listIncompleteUploads' => 'list<array{key: string, upload_id: string, initiated: ?int}>',
+    'S3AttachmentUploadQueue::collect' => COMPLETIONS,
+    'S3AttachmentUploadQueue::drain' => COMPLETIONS,
     'S3AttachmentBackend::checkAccess' => 'array{ok: bool, bucket: string, prefix: string, region: string, '
         . 'endpoint: ?string, probe_key: string, checksum_confirmed: bool, elapsed_ms: float, warnings: list<string>}',
+];
+
+// Array parameters that are not options arrays.
+const PARAM_SHAPES = [
+    'S3AttachmentBackend::headMany' => ['keys' => 'array<array-key, string>'],
 ];
 
 // What the README says in prose rather than in a table row of its own.
@@ -37,6 +52,8 @@ const EXTRA_DOCS = [
     'S3AttachmentUpload::abort' => 'abandons the upload; nothing is left in the bucket',
     'S3AttachmentUpload::size' => 'bytes written so far',
     'S3AttachmentUpload::key' => 'the full object key (prefix applied)',
+    'S3AttachmentUploadQueue' => 'Uploads in flight in the background, made by S3AttachmentBackend::createUploadQueue(); dropped, it waits for the uploads in flight.',
+    'S3AttachmentUploadQueue::__construct' => 'Not for PHP code (throws): S3AttachmentBackend::createUploadQueue() makes queues.',
     'S3AttachmentReader' => 'One streaming GET made by S3AttachmentBackend::openRead().',
     'S3AttachmentReader::__construct' => 'Not for PHP code (throws): S3AttachmentBackend::openRead() makes readers.',
     'S3AttachmentReader::read' => 'returns exactly `$length` bytes except at the end, then `\'\'`',
@@ -132,7 +149,8 @@ function renderMethod(ReflectionMethod $m, array $docs): string
     $lines = [docFor($docs, $class, $m->getName())];
     foreach ($m->getParameters() as $p) {
         if (str_contains(renderType($p->getType()), 'array')) {
-            $lines[] = '@param ' . ($p->allowsNull() ? 'array<string, mixed>|null' : 'array<string, mixed>') . ' $' . $p->getName();
+            $shape = PARAM_SHAPES["$class::{$m->getName()}"][$p->getName()] ?? 'array<string, mixed>';
+            $lines[] = '@param ' . ($p->allowsNull() ? "$shape|null" : $shape) . ' $' . $p->getName();
         }
     }
     if (isset(RETURN_SHAPES["$class::{$m->getName()}"])) {

@@ -69,6 +69,36 @@ class S3AttachmentBackend
     public function delete(string $key): bool {}
 
     /**
+     * many uploads in flight at once, in the background while PHP produces the next bodies (see "Many objects at once" below)
+     * @param array<string, mixed>|null $opts
+     */
+    public function createUploadQueue(?array $opts = null): S3AttachmentUploadQueue {}
+
+    /**
+     * HEADs of many stored keys, `$jobs` at once: `key => ` what `head()` returns (an array, or `null` for 404), or the key's `S3AttachmentException`, unthrown, when that key failed
+     * @param array<array-key, string> $keys
+     * @return array<string, array{size: int, etag: string, content_type: ?string, cache_control: ?string, last_modified: ?int, storage_class: ?string, checksums: array{crc32c?: string}}|S3AttachmentException|null>
+     */
+    public function headMany(array $keys, int $jobs = 16): array {}
+
+    /**
+     * one page of the objects under the prefix, in key order after `$after`: `['objects' => [['key', 'size', 'last_modified'], …], 'next' => ?string]` (keys relative to the prefix; pass `next` as `$after` until it is `null`).
+     * @return array{objects: list<array{key: string, size: int, last_modified: ?int}>, next: ?string}
+     */
+    public function listObjects(?string $after = null, int $max = 1000): array {}
+
+    /**
+     * multipart uploads under the prefix started and neither completed nor aborted (a killed process leaves them, invisible and billed): `[['key', 'upload_id', 'initiated'], …]`.
+     * @return list<array{key: string, upload_id: string, initiated: ?int}>
+     */
+    public function listIncompleteUploads(): array {}
+
+    /**
+     * aborts a multipart upload `listIncompleteUploads()` found; one already gone counts as aborted.
+     */
+    public function abortIncompleteUpload(string $key, string $uploadId): void {}
+
+    /**
      * the full key a new object gets in the bucket (prefix applied, strictly checked)
      */
     public function objectKey(string $key): string {}
@@ -136,6 +166,40 @@ class S3AttachmentReader
      * the whole object's size in bytes
      */
     public function size(): int {}
+}
+
+/**
+ * Uploads in flight in the background, made by S3AttachmentBackend::createUploadQueue(); dropped, it waits for the uploads in flight.
+ */
+class S3AttachmentUploadQueue
+{
+    /**
+     * Not for PHP code (throws): S3AttachmentBackend::createUploadQueue() makes queues.
+     */
+    public function __construct() {}
+
+    /**
+     * starts one upload of `$data` (binary-safe, at most `multipart_threshold` bytes: stream larger files with `createUpload()`) under `$key`, with the upload options of `putString`; waits first while `jobs` uploads are in flight or `max_buffered_bytes` would be passed.
+     * @param array<string, mixed>|null $opts
+     */
+    public function add(string $tag, string $key, string $data, ?array $opts = null): int {}
+
+    /**
+     * the completions not yet collected, in the order they finished; with `$wait`, waits for at least one unless nothing is pending
+     * @return list<array{tag: string, key: string, ok: bool, size: int, etag: ?string, checksums: array{crc32c?: string, md5?: string}, error: ?S3AttachmentException}>
+     */
+    public function collect(bool $wait = false): array {}
+
+    /**
+     * waits for every upload and returns the completions not yet collected
+     * @return list<array{tag: string, key: string, ok: bool, size: int, etag: ?string, checksums: array{crc32c?: string, md5?: string}, error: ?S3AttachmentException}>
+     */
+    public function drain(): array {}
+
+    /**
+     * uploads added and not yet collected
+     */
+    public function pending(): int {}
 }
 
 /**

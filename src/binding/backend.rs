@@ -1,5 +1,9 @@
 //! `S3AttachmentBackend`: the PHP face of `core::Backend`.
 
+// Parameters are named as PHP shows them (`$uploadId`), and ext-php-rs
+// takes the names from the Rust ones.
+#![allow(non_snake_case)]
+
 use std::os::unix::ffi::OsStrExt;
 
 use ext_php_rs::binary::Binary;
@@ -8,12 +12,13 @@ use ext_php_rs::boxed::ZBox;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::ZendHashTable;
 
-use super::convert::{object_info, pairs, put_result};
-use super::exceptions::OrThrow;
+use super::convert::{incomplete_upload, object_info, object_page, pairs, put_result, string_values};
+use super::exceptions::{exception_value, OrThrow};
 use super::output;
 use super::reader::S3AttachmentReader;
 use super::upload::S3AttachmentUpload;
-use crate::core::{Backend, BackendOptions, ByteRange, PresignOptions, PutOptions};
+use super::upload_queue::S3AttachmentUploadQueue;
+use crate::core::{Backend, BackendOptions, ByteRange, Error, PresignOptions, PutOptions, QueueOptions};
 
 /// Stores and serves attachment bytes in one bucket and prefix.
 /// Holds no secret in any PHP-visible property, so var_dump, print_r and
@@ -92,6 +97,53 @@ impl S3AttachmentBackend {
     pub fn delete(&self, key: BinarySlice<u8>) -> PhpResult<bool> {
         self.inner.delete(&key).or_throw()?;
         Ok(true)
+    }
+
+    /// A queue of whole-body uploads that run in the background.
+    pub fn create_upload_queue(&self, opts: Option<&ZendHashTable>) -> PhpResult<S3AttachmentUploadQueue> {
+        let threshold = self.inner.options().multipart_threshold;
+        let options = QueueOptions::from_pairs(&pairs(opts), threshold).or_throw()?;
+        Ok(S3AttachmentUploadQueue::new(self.inner.create_upload_queue(options)))
+    }
+
+    /// HEADs of many stored keys, `$jobs` at once: key => info, null (no
+    /// such object) or the exception of that key's failure, unthrown.
+    #[php(defaults(jobs = 16))]
+    pub fn head_many(&self, keys: &ZendHashTable, jobs: i64) -> PhpResult<ZBox<ZendHashTable>> {
+        if !(1..=256).contains(&jobs) {
+            return Err(Error::option("jobs", format!("jobs must be from 1 to 256; got {jobs}"))).or_throw();
+        }
+        let keys = string_values(keys).or_throw()?;
+        let results = self.inner.head_many(&keys, jobs as usize).or_throw()?;
+        let mut table = ZendHashTable::new();
+        for (key, result) in keys.iter().zip(results) {
+            let key = String::from_utf8_lossy(key);
+            let _ = match result {
+                Ok(info) => table.insert(key.as_ref(), info.as_ref().map(object_info)),
+                Err(err) => table.insert(key.as_ref(), exception_value(&err)),
+            };
+        }
+        Ok(table)
+    }
+
+    /// One page of the objects under the prefix (needs s3:ListBucket).
+    #[php(defaults(max = 1000))]
+    pub fn list_objects(&self, after: Option<String>, max: i64) -> PhpResult<ZBox<ZendHashTable>> {
+        let page = self.inner.list_objects(after.as_deref(), max.clamp(1, 1000) as usize).or_throw()?;
+        Ok(object_page(&page))
+    }
+
+    /// Multipart uploads under the prefix neither completed nor aborted.
+    pub fn list_incomplete_uploads(&self) -> PhpResult<Vec<ZBox<ZendHashTable>>> {
+        Ok(self.inner.list_incomplete_uploads().or_throw()?.iter().map(incomplete_upload).collect())
+    }
+
+    pub fn abort_incomplete_upload(
+        &self,
+        key: BinarySlice<u8>,
+        uploadId: String,
+    ) -> PhpResult<()> {
+        self.inner.abort_incomplete_upload(&key, &uploadId).or_throw()
     }
 
     pub fn object_key(&self, key: BinarySlice<u8>) -> PhpResult<String> {

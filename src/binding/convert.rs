@@ -5,7 +5,8 @@ use ext_php_rs::types::{ArrayKey, ZendHashTable, Zval};
 use ext_php_rs::flags::DataType;
 
 use crate::core::upload::PutResult;
-use crate::core::{checksum, ObjectInfo, OptionValue};
+use crate::core::listing::{IncompleteUpload, ObjectPage};
+use crate::core::{checksum, Error, ObjectInfo, OptionValue, Result};
 
 /// Nested arrays deeper than this are refused rather than walked.
 const MAX_DEPTH: usize = 4;
@@ -55,7 +56,7 @@ fn value_at(zval: &Zval, depth: usize) -> OptionValue {
 }
 
 /// The digests the store confirmed, by the name PHP's `hash()` knows them.
-fn checksums(crc32c: Option<u32>, md5: Option<&str>) -> ZBox<ZendHashTable> {
+pub fn checksums(crc32c: Option<u32>, md5: Option<&str>) -> ZBox<ZendHashTable> {
     let mut table = ZendHashTable::new();
     if let Some(crc) = crc32c {
         let _ = table.insert("crc32c", checksum::to_hex(crc));
@@ -84,5 +85,43 @@ pub fn object_info(info: &ObjectInfo) -> ZBox<ZendHashTable> {
     let _ = table.insert("last_modified", info.last_modified);
     let _ = table.insert("storage_class", info.storage_class.clone());
     let _ = table.insert("checksums", checksums(info.crc32c, None));
+    table
+}
+
+/// The string values of a list (of keys), as bytes.
+pub fn string_values(table: &ZendHashTable) -> Result<Vec<Vec<u8>>> {
+    table
+        .values()
+        .map(|value| {
+            value.dereference().zend_str().map(|s| s.as_bytes().to_vec()).ok_or_else(|| {
+                Error::config(format!("keys must be strings; got {}", value.get_type()))
+                    .with_fix("pass a list of object keys as strings")
+            })
+        })
+        .collect()
+}
+
+/// `['objects' => [['key', 'size', 'last_modified'], …], 'next' => ?string]`
+pub fn object_page(page: &ObjectPage) -> ZBox<ZendHashTable> {
+    let mut objects = ZendHashTable::new();
+    for o in &page.objects {
+        let mut row = ZendHashTable::new();
+        let _ = row.insert("key", o.key.clone());
+        let _ = row.insert("size", o.size as i64);
+        let _ = row.insert("last_modified", o.last_modified);
+        let _ = objects.push(row);
+    }
+    let mut table = ZendHashTable::new();
+    let _ = table.insert("objects", objects);
+    let _ = table.insert("next", page.next.clone());
+    table
+}
+
+/// `['key', 'upload_id', 'initiated']`
+pub fn incomplete_upload(upload: &IncompleteUpload) -> ZBox<ZendHashTable> {
+    let mut table = ZendHashTable::new();
+    let _ = table.insert("key", upload.key.clone());
+    let _ = table.insert("upload_id", upload.upload_id.clone());
+    let _ = table.insert("initiated", upload.initiated);
     table
 }

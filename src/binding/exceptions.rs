@@ -145,14 +145,14 @@ fn class_for(kind: ErrorKind) -> &'static str {
     CLASSES.iter().find(|(k, _)| *k == kind).map_or(BASE, |(_, name)| name)
 }
 
-/// The exception for a core error, its fields filled in. Its code is the
-/// HTTP status when the store answered, else 0.
-pub fn to_php(err: Error) -> PhpException {
+/// The exception object for a core error, its fields filled in, as a
+/// value: thrown by `to_php`, or handed back unthrown where one failure
+/// among many is reported (an upload queue's completions, `headMany`).
+/// Its code is the HTTP status when the store answered, else 0.
+pub fn exception_value(err: &Error) -> Option<Zval> {
+    let class = ClassEntry::try_find(class_for(err.kind))?;
     let message = err.to_string();
     let code = err.status.map_or(0, i32::from);
-    let Some(class) = ClassEntry::try_find(class_for(err.kind)) else {
-        return PhpException::new(message, code, ext_php_rs::zend::ce::exception());
-    };
     let mut object = ZendObject::new(class);
     let scope = (class as *const ClassEntry).cast_mut();
     let ptr: *mut zend_object = &mut *object;
@@ -181,9 +181,17 @@ pub fn to_php(err: Error) -> PhpException {
         // SAFETY: as above.
         unsafe { zend_update_property_long(scope, ptr, c"httpStatus".as_ptr(), 10, i64::from(status)) };
     }
-    match object.into_zval(false) {
-        Ok(zval) => PhpException::new(message, code, class).with_object(zval),
-        Err(_) => PhpException::new(message, code, class),
+    object.into_zval(false).ok()
+}
+
+/// The exception to throw for a core error.
+pub fn to_php(err: Error) -> PhpException {
+    let message = err.to_string();
+    let code = err.status.map_or(0, i32::from);
+    let class = ClassEntry::try_find(class_for(err.kind)).unwrap_or_else(ext_php_rs::zend::ce::exception);
+    match exception_value(&err) {
+        Some(zval) => PhpException::new(message, code, class).with_object(zval),
+        None => PhpException::new(message, code, class),
     }
 }
 

@@ -9,6 +9,7 @@ mod info;
 mod output;
 mod reader;
 mod upload;
+mod upload_queue;
 mod zend_tables;
 
 use ext_php_rs::prelude::*;
@@ -20,6 +21,7 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .class::<backend::S3AttachmentBackend>()
         .class::<upload::S3AttachmentUpload>()
         .class::<reader::S3AttachmentReader>()
+        .class::<upload_queue::S3AttachmentUploadQueue>()
         .info_function(info::module_info)
 }
 

@@ -11,11 +11,14 @@ use super::access_check::{self, AccessReport};
 use super::download::ObjectReader;
 use super::error::{Error, ErrorKind, Result};
 use super::key::KeyUse;
+use super::listing::{self, IncompleteUpload, ObjectPage};
+use super::pending_aborts;
 use super::options::BackendOptions;
 use super::presign::{self, PresignOptions};
 use super::range::ByteRange;
 use super::store::{ObjectInfo, Store};
 use super::upload::{PutOptions, PutResult, Upload};
+use super::upload_queue::{QueueOptions, UploadQueue};
 
 #[derive(Clone)]
 pub struct Backend {
@@ -145,6 +148,38 @@ impl Backend {
 
     pub fn presign_get(&self, key: &[u8], opts: &PresignOptions) -> Result<String> {
         presign::presign_get(&self.store, &self.stored_key(key)?, opts)
+    }
+
+    /// HEADs of many stored keys, `jobs` at once; results in key order.
+    pub fn head_many(&self, keys: &[Vec<u8>], jobs: usize) -> Result<Vec<Result<Option<ObjectInfo>>>> {
+        // A refused key fails alone, like a store error for that key.
+        let checked: Vec<Result<String>> = keys.iter().map(|k| self.stored_key(k)).collect();
+        let valid: Vec<String> = checked.iter().filter_map(|k| k.as_ref().ok().cloned()).collect();
+        let mut headed = self.store.head_many(valid, jobs)?.into_iter();
+        Ok(checked
+            .into_iter()
+            .map(|k| match k {
+                Ok(_) => headed.next().expect("one result per valid key"),
+                Err(e) => Err(e),
+            })
+            .collect())
+    }
+
+    pub fn create_upload_queue(&self, options: QueueOptions) -> UploadQueue {
+        UploadQueue::new(self.store.clone(), options)
+    }
+
+    pub fn list_objects(&self, after: Option<&str>, max: usize) -> Result<ObjectPage> {
+        listing::list_objects(&self.store, after, max)
+    }
+
+    pub fn list_incomplete_uploads(&self) -> Result<Vec<IncompleteUpload>> {
+        listing::list_incomplete_uploads(&self.store)
+    }
+
+    /// Aborts a multipart upload left open; one already gone counts as aborted.
+    pub fn abort_incomplete_upload(&self, key: &[u8], upload_id: &str) -> Result<()> {
+        pending_aborts::abort_upload(&self.store, &self.stored_key(key)?, upload_id)
     }
 
     /// Proves write, read and delete with a probe object under the prefix,

@@ -10,6 +10,7 @@ pub mod disposition;
 pub mod download;
 pub mod error;
 pub mod key;
+pub mod listing;
 pub mod options;
 pub mod part_buffer;
 pub mod pending_aborts;
@@ -20,6 +21,7 @@ pub mod s3_error;
 pub mod sigv4;
 pub mod store;
 pub mod upload;
+pub mod upload_queue;
 pub mod value;
 
 #[cfg(test)]
@@ -34,4 +36,5 @@ pub use error::{Error, ErrorKind, Result};
 pub use options::BackendOptions;
 pub use range::ByteRange;
 pub use upload::{PutOptions, PutResult, Upload};
+pub use upload_queue::{Completion, QueueOptions, UploadQueue};
 pub use value::OptionValue;

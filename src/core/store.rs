@@ -97,11 +97,40 @@ impl Store {
     /// also what a real lack of s3:GetObject looks like.
     pub fn head(&self, object_key: &str) -> Result<Option<ObjectInfo>> {
         let client = self.client()?;
+        process::block_on(self.head_with(&client, object_key))?
+    }
+
+    /// HEADs of many full keys, up to `jobs` at once on the request
+    /// runtime; the results in the order of `object_keys`.
+    pub fn head_many(self: &Arc<Self>, object_keys: Vec<String>, jobs: usize) -> Result<Vec<Result<Option<ObjectInfo>>>> {
+        let client = self.client()?;
+        let total = object_keys.len();
+        process::block_on(async move {
+            let mut results: Vec<Option<Result<Option<ObjectInfo>>>> = (0..total).map(|_| None).collect();
+            let mut running = tokio::task::JoinSet::new();
+            let mut next = object_keys.into_iter().enumerate();
+            loop {
+                while running.len() < jobs.max(1) {
+                    let Some((index, key)) = next.next() else { break };
+                    let (store, client) = (self.clone(), client.clone());
+                    running.spawn(async move { (index, store.head_with(&client, &key).await) });
+                }
+                let Some(joined) = running.join_next().await else { break };
+                let (index, result) = joined.map_err(|e| {
+                    Error::new(ErrorKind::Service, "headObject", format!("a HEAD task ended abnormally: {e}"))
+                })?;
+                results[index] = Some(result);
+            }
+            Ok(results.into_iter().map(|r| r.expect("every key was headed")).collect())
+        })?
+    }
+
+    async fn head_with(&self, client: &S3Client, object_key: &str) -> Result<Option<ObjectInfo>> {
         let mut request = client.s3.head_object().bucket(self.bucket()).key(object_key);
         if self.options.checksums == Checksums::Crc32c {
             request = request.checksum_mode(ChecksumMode::Enabled);
         }
-        match process::block_on(request.send())? {
+        match request.send().await {
             Ok(out) => Ok(Some(ObjectInfo {
                 size: out.content_length().unwrap_or(0).max(0) as u64,
                 etag: out.e_tag().unwrap_or_default().trim_matches('"').to_owned(),

@@ -21,7 +21,8 @@ use tokio::task::JoinSet;
 
 use super::checksum;
 use super::error::{Error, ErrorKind, Result};
-use super::options::{header_safe, Checksums, ServerSideEncryption as Sse};
+use super::client::S3Client;
+use super::options::{header_safe, BackendOptions, Checksums, ServerSideEncryption as Sse};
 use super::part_buffer::PartBuffer;
 use super::pending_aborts;
 use super::process;
@@ -404,23 +405,9 @@ impl Upload {
     }
 
     fn put_body(&mut self, body: Bytes) -> Result<PutResult> {
-        let check = BodyCheck::of(self.mode(), &body);
         let client = self.store.client()?;
-        let request = with_object_settings!(client.s3.put_object(), self.store, self.put)
-            .bucket(self.store.bucket())
-            .key(&self.key)
-            .content_length(body.len() as i64)
-            .set_checksum_crc32_c(check.crc32c_header())
-            .set_content_md5(check.content_md5())
-            .body(ByteStream::from(body))
-            .customize()
-            .disable_payload_signing();
-        let out = process::block_on(request.send())?.map_err(|e| from_sdk(&self.site("putObject"), e))?;
-        let expected_etag = match check {
-            BodyCheck::Md5(md5) => Some(hex::encode(md5)),
-            _ => None,
-        };
-        self.confirmed(check, expected_etag, out.e_tag(), out.checksum_crc32_c())
+        let confirmation = process::block_on(put_object(&self.store, &client, &self.key, &self.put, body))??;
+        settle(&self.store, &self.key, confirmation)
     }
 
     fn finish_multipart(&mut self) -> Result<PutResult> {
@@ -463,16 +450,10 @@ impl Upload {
         self.store.options().checksums
     }
 
-    /// An ETag is the MD5 of the stored bytes (of a single PUT; of each
-    /// part) except under SSE-KMS.
     fn etag_is_md5(&self) -> bool {
-        !matches!(self.store.options().sse, Some(Sse::Kms { .. }))
+        etag_is_md5(self.store.options())
     }
 
-    /// Checks what the store confirmed against what we sent: its echo of
-    /// our CRC32C, or an ETag that must be our MD5. A store that holds other
-    /// bytes than we sent gets its object removed rather than keep a
-    /// corrupt attachment.
     fn confirmed(
         &self,
         sent: BodyCheck,
@@ -480,39 +461,8 @@ impl Upload {
         etag: Option<&str>,
         echoed: Option<&str>,
     ) -> Result<PutResult> {
-        let etag = etag.unwrap_or_default().trim_matches('"').to_owned();
-        let echoed = echoed.and_then(checksum::from_header);
-        let corrupt = |what: String| {
-            let _ = self.store.delete(&self.key);
-            Err(Error::new(ErrorKind::Integrity, "upload", format!("{what}; the object was deleted"))
-                .at("upload", self.store.bucket(), Some(&self.key))
-                .with_fix(
-                    "retry; if it persists while the bytes are intact, the store miscomputes checksums: \
-                     set 'checksums' to 'md5' (or 'none')",
-                ))
-        };
-        if let (BodyCheck::Crc32c(sent), Some(stored)) = (sent, echoed) {
-            if stored != sent {
-                return corrupt(format!(
-                    "the store reports CRC32C {} but {} was sent",
-                    checksum::to_hex(stored),
-                    checksum::to_hex(sent)
-                ));
-            }
-        }
-        let mut md5 = None;
-        if let (Some(expected), true) = (expected_etag, self.etag_is_md5()) {
-            if !etag.eq_ignore_ascii_case(&expected) {
-                return corrupt(format!("the store answered ETag {etag:?} but the MD5 of what was sent is {expected}"));
-            }
-            md5 = Some(expected);
-        }
-        Ok(PutResult {
-            size: self.size,
-            etag,
-            crc32c: echoed.filter(|_| matches!(sent, BodyCheck::Crc32c(_))),
-            md5,
-        })
+        let confirmation = confirm(self.store.options(), self.size, sent, expected_etag, etag, echoed);
+        settle(&self.store, &self.key, confirmation)
     }
 
     /// Abandons the upload: parts in flight are cancelled and a started
@@ -543,6 +493,106 @@ impl Drop for Upload {
         // the parent, which will finish or abort it itself.
         if self.multipart.is_some() && self.pid == std::process::id() {
             self.abort_quietly();
+        }
+    }
+}
+
+/// One PutObject of a body known whole, with the checksum `checksums`
+/// asks for; async so that `UploadQueue` runs many at once on the parts
+/// runtime. Nothing here blocks: a corrupt object is reported, and deleted
+/// by `settle` on the PHP thread.
+pub(crate) async fn put_object(
+    store: &Store,
+    client: &S3Client,
+    key: &str,
+    put: &PutOptions,
+    body: Bytes,
+) -> Result<Confirmation> {
+    let options = store.options();
+    let size = body.len() as u64;
+    let check = BodyCheck::of(options.checksums, &body);
+    let request = with_object_settings!(client.s3.put_object(), store, put)
+        .bucket(store.bucket())
+        .key(key)
+        .content_length(body.len() as i64)
+        .set_checksum_crc32_c(check.crc32c_header())
+        .set_content_md5(check.content_md5())
+        .body(ByteStream::from(body))
+        .customize()
+        .disable_payload_signing();
+    let site = Site { operation: "putObject", bucket: store.bucket(), key: Some(key) };
+    let out = request.send().await.map_err(|e| from_sdk(&site, e))?;
+    let expected_etag = match check {
+        BodyCheck::Md5(md5) => Some(hex::encode(md5)),
+        _ => None,
+    };
+    Ok(confirm(options, size, check, expected_etag, out.e_tag(), out.checksum_crc32_c()))
+}
+
+/// What the store confirmed about a body it took: what it holds, or why
+/// it holds other bytes than were sent.
+pub(crate) enum Confirmation {
+    Stored(PutResult),
+    Corrupt(String),
+}
+
+/// An ETag is the MD5 of the stored bytes (of a single PUT; of each part)
+/// except under SSE-KMS.
+fn etag_is_md5(options: &BackendOptions) -> bool {
+    !matches!(options.sse, Some(Sse::Kms { .. }))
+}
+
+/// Checks what the store confirmed against what was sent: its echo of our
+/// CRC32C, or an ETag that must be our MD5.
+fn confirm(
+    options: &BackendOptions,
+    size: u64,
+    sent: BodyCheck,
+    expected_etag: Option<String>,
+    etag: Option<&str>,
+    echoed: Option<&str>,
+) -> Confirmation {
+    let etag = etag.unwrap_or_default().trim_matches('"').to_owned();
+    let echoed = echoed.and_then(checksum::from_header);
+    if let (BodyCheck::Crc32c(sent), Some(stored)) = (sent, echoed) {
+        if stored != sent {
+            return Confirmation::Corrupt(format!(
+                "the store reports CRC32C {} but {} was sent",
+                checksum::to_hex(stored),
+                checksum::to_hex(sent)
+            ));
+        }
+    }
+    let mut md5 = None;
+    if let (Some(expected), true) = (expected_etag, etag_is_md5(options)) {
+        if !etag.eq_ignore_ascii_case(&expected) {
+            return Confirmation::Corrupt(format!(
+                "the store answered ETag {etag:?} but the MD5 of what was sent is {expected}"
+            ));
+        }
+        md5 = Some(expected);
+    }
+    Confirmation::Stored(PutResult {
+        size,
+        etag,
+        crc32c: echoed.filter(|_| matches!(sent, BodyCheck::Crc32c(_))),
+        md5,
+    })
+}
+
+/// A store that holds other bytes than were sent gets its object removed
+/// rather than keep a corrupt attachment. Blocking: on the PHP thread.
+pub(crate) fn settle(store: &Store, key: &str, confirmation: Confirmation) -> Result<PutResult> {
+    match confirmation {
+        Confirmation::Stored(result) => Ok(result),
+        Confirmation::Corrupt(what) => {
+            let _ = store.delete(key);
+            Err(Error::new(ErrorKind::Integrity, "upload", format!("{what}; the object was deleted"))
+                .at("upload", store.bucket(), Some(key))
+                .with_fix(
+                    "retry; if it persists while the bytes are intact, the store miscomputes checksums: \
+                     set 'checksums' to 'md5' (or 'none')",
+                ))
         }
     }
 }
