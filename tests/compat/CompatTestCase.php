@@ -33,6 +33,16 @@ abstract class CompatTestCase extends TestCase
         return $this->proxyStats;
     }
 
+    /** A proxy that only relays (a mode that works there) found nothing to refuse or alter. */
+    protected function assertProxyIdle(Target $t, string $mode): void
+    {
+        $stats = $this->stopProxy();
+        if ($t->proxyArgs !== null && $t->fate($mode) === Target::CRC32C_WORKS) {
+            $this->assertSame(0, $stats['faults'], "fault_proxy " . implode(' ', $t->proxyArgs)
+                . " found requests to refuse or answers to alter in mode '$mode'");
+        }
+    }
+
     /** @return array<string, array{Target, string}> every (target, mode) pair */
     public static function targetsAndModes(): array
     {

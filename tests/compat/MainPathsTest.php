@@ -56,16 +56,6 @@ final class MainPathsTest extends CompatTestCase
         return $out;
     }
 
-    /** A target that lets the mode work must not have had anything to refuse or alter. */
-    private function assertProxyIdle(Target $t, string $mode): void
-    {
-        $stats = $this->stopProxy();
-        if ($t->proxyArgs !== null && $t->fate($mode) === Target::CRC32C_WORKS) {
-            $this->assertSame(0, $stats['faults'], "fault_proxy " . implode(' ', $t->proxyArgs)
-                . " found requests to refuse or answers to alter in mode '$mode'");
-        }
-    }
-
     /** @dataProvider targetsAndModes */
     public function test_check_access(Target $t, string $mode): void
     {
