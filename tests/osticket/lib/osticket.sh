@@ -96,17 +96,21 @@ install_plugin() {
   plugin_admin install
 }
 
-# The same helpdesk switched from the folder to the archive, as an admin
-# would: the plugin deleted in Admin Panel > Manage > Plugins (its instance
-# and settings go with it), the folder removed, the .phar copied in,
-# installed and configured afresh.
+# The same helpdesk switched from the folder to the archive the way that
+# asks most of the plugin: the .phar copied in and installed while the folder
+# install is still there (its storage.php must then declare nothing and say
+# so, not break every page), configured afresh, then the folder install
+# deleted in Admin Panel > Manage > Plugins (its instance and settings go
+# with it) and its folder removed.
 switch_plugin_to_phar() {
   [[ $OST_PLUGIN_PATH == "$PLUGIN_FOLDER_PATH" ]] || die "switch_plugin_to_phar: the plugin is not the folder install"
-  plugin_admin uninstall
-  rm -rf "${OST_ROOT:?}/include/$PLUGIN_FOLDER_PATH"
   install -m 0644 "$PLUGIN_PHAR" "$OST_ROOT/include/$PLUGIN_PHAR_PATH"
   export OST_PLUGIN_PATH=$PLUGIN_PHAR_PATH
   plugin_admin install
+  # A page through Apache too while both are installed (suite/tests/phar_plugin.php reads the logs).
+  curl -sS -o /dev/null "$WEB_URL/index.php" || die "the helpdesk's home page did not answer with both copies installed"
+  OST_PLUGIN_PATH=$PLUGIN_FOLDER_PATH plugin_admin uninstall
+  rm -rf "${OST_ROOT:?}/include/$PLUGIN_FOLDER_PATH"
 }
 
 plugin_admin() { # plugin_admin install|uninstall: plugin-admin.php in a booted helpdesk, for OST_PLUGIN_PATH

@@ -1,9 +1,10 @@
 <?php
 /*
  * The plugin as one file (dist/s3-attachments-plugin.phar, copied to
- * include/plugins/ in place of the folder by run.sh): osTicket lists and
- * installs it as a phar, loads every class from inside it, and files go to
- * S3 and come back through it, in the CLI and in Apache's mod_php.
+ * include/plugins/ by run.sh, installed while the folder install was still
+ * there, which was deleted afterwards): osTicket lists and installs it as a
+ * phar, loads every class from inside it, and files go to S3 and come back
+ * through it, in the CLI and in Apache's mod_php.
  */
 
 function phar_plugin(): Plugin
@@ -45,6 +46,18 @@ test('the plugin from the .phar: listed and installed by osTicket as a phar, loa
         Suite::same(plugin_file($file), (new ReflectionClass($class))->getFileName(), "$class from inside the archive");
     }
     Suite::check(strpos(plugin_file('backend.php'), 'phar://') === 0, 'phar:// paths', plugin_file('backend.php'));
+});
+
+test('the .phar installed beside the folder install: no class declared twice (CLI, Apache), the admin told which to delete', function () {
+    Shared::$values['expected_system_log'][] = 'This plugin is installed twice';
+    $said = rows('SELECT log FROM ' . SYSLOG_TABLE . ' WHERE log LIKE \'%installed twice%\'');
+    Suite::same(1, count($said), 'one entry in the system log (at most one an hour)');
+    $entry = html_entity_decode($said[0]['log'] ?? ''); // osTicket keeps it HTML-escaped
+    Suite::contains('installed twice, from include/plugins/s3-native and from include/'
+        . env('OST_PLUGIN_PATH') . '; osTicket runs the code of the first for both', $entry, 'naming both copies');
+    Suite::contains('Admin Panel > Manage > Plugins, delete the one you do not keep', $entry, 'with the fix');
+    Suite::check(!preg_match('/PHP Fatal.*Cannot declare/', (string) file_get_contents(env('OST_PHP_ERROR_LOG'))),
+        'no class declared twice');
 });
 
 test('the plugin from the .phar: a file stored through osTicket is in S3 and reads back (getData, file.php)', function () {
