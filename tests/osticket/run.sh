@@ -7,9 +7,13 @@
 # loaded in Apache's and the CLI's PHP. Then suite/run.php drives what
 # osTicket itself calls: the config form, manage.php file backends/migrate,
 # API tickets with attachments, file.php downloads (redirect and proxy),
-# deletes, cron, getData(). See README.md in this folder.
+# deletes, cron, getData(). Then the same helpdesk switches to the plugin
+# as one file, dist/s3-attachments-plugin.phar (scripts/package-plugin
+# builds it; a missing or stale one fails the run), and stores, reads and
+# serves a file through it. See README.md in this folder.
 #
 #   tests/osticket/run.sh
+#   OSTICKET_PLUGIN_FROM=phar tests/osticket/run.sh   # the whole suite on the .phar
 #
 # Needs root (apt, and Apache drops its children to www-data), the built
 # extension (S3A_EXTENSION_PATH, default target/debug/libs3_attachments.so),
