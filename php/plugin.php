@@ -1,8 +1,9 @@
 <?php
 /*
  * osTicket plugin manifest. Copy this folder to include/plugins/ (any folder
- * name), then install it in Admin Panel > Manage > Plugins. Needs the
- * s3_attachments PHP extension; see README.md in this folder.
+ * name), or the .phar scripts/package-plugin makes of it, then install it in
+ * Admin Panel > Manage > Plugins. Needs the s3_attachments PHP extension;
+ * see README.md beside this file.
  */
 return [
     'id' => 'storage:s3-native',

@@ -14,6 +14,25 @@ use S3Native\OfficialPlugin;
 use S3Native\Settings;
 use S3Native\SystemLog;
 
+// Installed twice (the folder and the .phar, say), osTicket includes this
+// file once per copy. Declaring the classes again would be a fatal error on
+// every request, the admin panel where the fix is made included: the second
+// copy declares nothing and osTicket runs the first one's classes for both.
+// (PHP may have declared this file's own class before this line runs.)
+if (class_exists('S3NativeStoragePlugin', false)
+        && ($s3NativeFirst = dirname((new ReflectionClass('S3NativeStoragePlugin'))->getFileName())) !== __DIR__) {
+    $s3NativeWhere = function (string $dir): string {
+        $dir = preg_replace('#^phar://#', '', $dir);
+        return defined('INCLUDE_DIR') && strpos($dir, INCLUDE_DIR) === 0
+            ? 'include/' . substr($dir, strlen(INCLUDE_DIR)) : $dir;
+    };
+    SystemLog::errorOncePerHour('installed-twice', sprintf('This plugin is installed twice, from %s and '
+        . 'from %s; osTicket runs the code of the first for both. Fix: in Admin Panel > Manage > Plugins, '
+        . 'delete the one you do not keep, then remove it from include/plugins/.',
+        $s3NativeWhere($s3NativeFirst), $s3NativeWhere(__DIR__)));
+    return;
+}
+
 require_once __DIR__ . '/lib/Settings.php';
 require_once __DIR__ . '/lib/SystemLog.php';
 require_once __DIR__ . '/lib/OfficialPlugin.php';

@@ -7,9 +7,13 @@
 # loaded in Apache's and the CLI's PHP. Then suite/run.php drives what
 # osTicket itself calls: the config form, manage.php file backends/migrate,
 # API tickets with attachments, file.php downloads (redirect and proxy),
-# deletes, cron, getData(). See README.md in this folder.
+# deletes, cron, getData(). Then the same helpdesk switches to the plugin
+# as one file, dist/s3-attachments-plugin.phar (scripts/package-plugin
+# builds it; a missing or stale one fails the run), and stores, reads and
+# serves a file through it. See README.md in this folder.
 #
 #   tests/osticket/run.sh
+#   OSTICKET_PLUGIN_FROM=phar tests/osticket/run.sh   # the whole suite on the .phar
 #
 # Needs root (apt, and Apache drops its children to www-data), the built
 # extension (S3A_EXTENSION_PATH, default target/debug/libs3_attachments.so),
@@ -37,6 +41,7 @@ source "$HERE/lib/osticket.sh"
 
 START=$SECONDS
 check_prerequisites "apt, and Apache drops its children to www-data"
+check_plugin_source phar # the archive is installed after the suite, if not as the plugin itself
 
 TMP=$(mktemp -d /tmp/s3a-osticket.XXXXXX)
 chmod 755 "$TMP" # the Apache children (www-data) read the helpdesk inside it
@@ -60,11 +65,24 @@ install_osticket
 install_plugin
 say "set-up done in $((SECONDS - START)) s"
 
+run_suite() { # run_suite [TEST_FILE...]: suite/run.php in a booted helpdesk (default: every test file)
+  OST_ROOT=$OST_ROOT OST_HTTP_HOST=$OST_HTTP_HOST OST_URL=$WEB_URL OST_PHP=$TMP/bin/php \
+    OST_S3_FOLDER=$OST_S3_FOLDER OST_PHP_ERROR_LOG=$PHP_ERROR_LOG OST_MAIL_DIR=$MAIL_DIR OST_APACHE_ERROR_LOG=$TMP/apache/error.log OST_KEEP_OBJECTS=${OSTICKET_KEEP:-} \
+    "$TMP/bin/php" "$HERE/suite/run.php" "$@"
+}
+
 echo
 rc=0
-OST_ROOT=$OST_ROOT OST_HTTP_HOST=$OST_HTTP_HOST OST_URL=$WEB_URL OST_PHP=$TMP/bin/php \
-  OST_S3_FOLDER=$OST_S3_FOLDER OST_PHP_ERROR_LOG=$PHP_ERROR_LOG OST_MAIL_DIR=$MAIL_DIR OST_APACHE_ERROR_LOG=$TMP/apache/error.log OST_KEEP_OBJECTS=${OSTICKET_KEEP:-} \
-  "$TMP/bin/php" "$HERE/suite/run.php" || rc=$?
+run_suite || rc=$?
+if [[ $PLUGIN_FROM == folder ]]; then
+  # The plugin as one file, in the same helpdesk, servers and bucket folder:
+  # the short check that osTicket lists, installs and runs the .phar.
+  echo
+  t0=$EPOCHREALTIME
+  switch_plugin_to_phar
+  run_suite phar_plugin logs || rc=$?
+  say "the plugin from $PLUGIN_PHAR_PATH checked in $(awk "BEGIN { printf \"%.1f\", $EPOCHREALTIME - $t0 }") s"
+fi
 if ((rc != 0)); then
   show_log "$PHP_ERROR_LOG" "$PHP_NOISE"
   show_log "$TMP/apache/error.log"

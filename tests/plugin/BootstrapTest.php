@@ -2,7 +2,8 @@
 /*
  * The plugin inside osTicket's request bootstrap: what it registers, that
  * its backend matches osTicket's base class exactly, and how it behaves
- * when the extension is missing or the official S3 plugin is also active.
+ * when the extension is missing, the official S3 plugin is also active, or
+ * this plugin is installed twice.
  */
 
 /** Stand-in for the official plugin's backend class, for the registry only. */
@@ -149,6 +150,29 @@ class BootstrapTest extends PluginTestCase
         $this->installPlugin();
 
         $this->assertSame([], self::systemLog('error'));
+    }
+
+    public function test_second_copy_of_the_plugin_declares_nothing_and_says_which_to_delete(): void
+    {
+        // The folder and the .phar both installed: osTicket includes each
+        // copy's storage.php in the same request.
+        $copy = $this->temporaryDirectory();
+        foreach (['storage.php', 'plugin.php'] as $file) {
+            copy(dirname(__DIR__, 2) . "/php/$file", "$copy/$file");
+        }
+        $first = (new ReflectionClass('S3NativeStoragePlugin'))->getFileName();
+
+        require "$copy/storage.php";
+        require "$copy/storage.php";
+
+        $this->assertSame($first, (new ReflectionClass('S3NativeStoragePlugin'))->getFileName(),
+            'the first copy\'s classes stay');
+        $errors = self::systemLog('error');
+        $this->assertCount(1, $errors, 'said once, not on every include');
+        $this->assertStringContainsString(sprintf('installed twice, from %s and from %s',
+            dirname($first), realpath($copy)), $errors[0]['message']);
+        $this->assertStringContainsString('Admin Panel > Manage > Plugins, delete the one you do not keep',
+            $errors[0]['message']);
     }
 
     private function installOfficialPlugin(bool $active): void

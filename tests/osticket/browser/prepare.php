@@ -28,7 +28,7 @@ function fail(string $message): void
 
 function plugin_instance(): PluginInstance
 {
-    $row = Plugin::objects()->filter(['install_path' => 'plugins/s3-native'])->first();
+    $row = Plugin::objects()->filter(['install_path' => env('OST_PLUGIN_PATH')])->first();
     $instance = $row ? PluginManager::lookup($row->getId())->getInstances()->first() : null;
     if (!$instance) {
         fail('the plugin has no instance: did setup-helpdesk.php run?');

@@ -36,6 +36,7 @@ die() { echo "browser: $*" >&2; exit 1; }
 
 START=$SECONDS
 check_prerequisites "apt, Apache's www-data children, chromium without its sandbox"
+check_plugin_source
 if [[ ! -x /usr/bin/chromium ]]; then
   say "apt: installing chromium"
   { apt-get -o DPkg::Lock::Timeout=600 update -qq &&

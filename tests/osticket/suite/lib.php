@@ -194,6 +194,17 @@ function use_storage(string $char): void
     }
 }
 
+/**
+ * A file of the installed plugin as PHP names it once loaded:
+ * INCLUDE_DIR/plugins/s3-native/NAME, or phar://INCLUDE_DIR/plugins/….phar/NAME.
+ */
+function plugin_file(string $name): string
+{
+    $install = env('OST_PLUGIN_PATH');
+    $path = INCLUDE_DIR . "$install/$name";
+    return substr($install, -5) === '.phar' ? "phar://$path" : $path;
+}
+
 // ---------------------------------------------------------------- the bucket
 
 function bucket(): string

@@ -5,9 +5,11 @@
  * (later files use what earlier ones stored, as a helpdesk's life does) and
  * every check counts. Prints "N passed, M failed"; exits 1 on any failure.
  *
+ *   php run.php [TEST_FILE...]   only these files of tests/, in this order
+ *
  * Environment (set by run.sh): OST_ROOT, OST_HTTP_HOST, OST_URL, OST_PHP
  * (the CLI PHP with the helpdesk's ini), OST_S3_FOLDER, OST_PHP_ERROR_LOG,
- * S3_TEST_*.
+ * OST_PLUGIN_PATH (the plugin's install path, relative to include/), S3_TEST_*.
  */
 
 require dirname(__DIR__) . '/boot.php'; // top level: osTicket needs its globals
@@ -28,7 +30,9 @@ final class Shared
     public static $values = [];
 }
 
-foreach (['config_form', 'create', 'backends', 'download', 'ranges', 'cancel', 'get_data', 'migrate', 'delete', 'logs'] as $file) {
+$files = array_slice($argv, 1) ?: ['config_form', 'create', 'backends', 'download', 'ranges', 'cancel', 'get_data',
+    'migrate', 'delete', 'logs'];
+foreach ($files as $file) {
     require __DIR__ . "/tests/$file.php";
 }
 

@@ -7,9 +7,9 @@
 
 function s3_plugin(): Plugin
 {
-    $row = Plugin::objects()->filter(['install_path' => 'plugins/s3-native'])->first();
+    $row = Plugin::objects()->filter(['install_path' => env('OST_PLUGIN_PATH')])->first();
     if (!$row) {
-        throw new RuntimeException('the plugin is not installed (no ost_plugin row for plugins/s3-native)');
+        throw new RuntimeException('the plugin is not installed (no ost_plugin row for ' . env('OST_PLUGIN_PATH') . ')');
     }
     return PluginManager::lookup($row->getId());
 }
@@ -49,6 +49,8 @@ test('set-up: the plugin is installed, active, its one instance enabled, backend
     Suite::check(instance_enabled_in_db(), 'the instance is enabled');
     $registered = FileStorageBackend::allRegistered(true);
     Suite::same('S3NativeStorageBackend', $registered['3'] ?? null, 'backend 3 is the plugin\'s');
+    Suite::same(plugin_file('backend.php'), (new ReflectionClass('S3NativeStorageBackend'))->getFileName(),
+        'loaded from the installed plugin');
     Suite::same('S3 (' . bucket() . '/' . env('OST_S3_FOLDER') . ')', S3NativeStorageBackend::$desc,
         'its label names bucket and folder');
 });
