@@ -55,6 +55,13 @@ class S3NativeStoragePlugin extends Plugin
      */
     function bootstrap()
     {
+        SystemLog::whileBootstrapping(function () {
+            $this->registerBackend();
+        });
+    }
+
+    private function registerBackend(): void
+    {
         if (!extension_loaded('s3_attachments')) {
             SystemLog::errorOncePerHour('extension-missing', 'Attachments stored in S3 are unavailable: '
                 . S3NativeStorageConfig::extensionMissingMessage()

@@ -26,22 +26,51 @@ final class SystemLog
     /** Logs an error; falls back to PHP's error log outside osTicket. */
     public static function error(string $message, bool $alert = false, string $title = self::TITLE): void
     {
-        global $ost;
-        if ($ost && method_exists($ost, 'logError')) {
-            $ost->logError($title, $message, $alert);
-        } else {
-            error_log($title . ': ' . $message);
-        }
+        self::deliver(fn ($ost) => $ost->logError($title, $message, $alert), $title . ': ' . $message);
     }
 
     /** Logs a warning, never with an alert e-mail. */
     public static function warning(string $message): void
     {
+        self::deliver(fn ($ost) => $ost->logWarning(self::TITLE, $message, false),
+            self::TITLE . ' (warning): ' . $message);
+    }
+
+    /**
+     * Runs the plugin's bootstrap(). osTicket bootstraps plugins inside
+     * osTicket::start(), before main.inc.php assigns the global $ost, so
+     * what is logged meanwhile is written at the end of the request.
+     */
+    public static function whileBootstrapping(callable $bootstrap): void
+    {
+        self::$bootstrapping = true;
+        try {
+            $bootstrap();
+        } finally {
+            self::$bootstrapping = false;
+        }
+    }
+
+    /** @var bool inside whileBootstrapping() */
+    private static $bootstrapping = false;
+
+    /**
+     * To the system log through osTicket's global $ost; to PHP's error log
+     * outside osTicket, or when a message from bootstrap() finds no $ost
+     * even at the end of the request.
+     */
+    private static function deliver(callable $toSystemLog, string $line): void
+    {
         global $ost;
-        if ($ost && method_exists($ost, 'logWarning')) {
-            $ost->logWarning(self::TITLE, $message, false);
+        if ($ost && method_exists($ost, 'logError')) {
+            $toSystemLog($ost);
+        } elseif (self::$bootstrapping) {
+            register_shutdown_function(static function () use ($toSystemLog, $line): void {
+                global $ost;
+                $ost && method_exists($ost, 'logError') ? $toSystemLog($ost) : error_log($line);
+            });
         } else {
-            error_log(self::TITLE . ' (warning): ' . $message);
+            error_log($line);
         }
     }
 

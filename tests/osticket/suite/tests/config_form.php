@@ -114,3 +114,22 @@ test('config form: Add New Instance refused (wrong secret): osTicket keeps the i
     Suite::contains('3 -- S3 (', $run['out'], 'the configured instance still registers backend 3');
     Suite::same($before, count(PluginInstance::objects()->filter(['plugin_id' => $plugin->getId()])), 'the refused one is deleted again');
 });
+
+test('system log: a problem found while osTicket bootstraps the plugin reaches it (a web page, no bucket saved)', function () {
+    // Plugins bootstrap inside osTicket::start(), before main.inc.php
+    // assigns $ost; the entry is written at the end of the request.
+    // (manage.php's modules never assign $ost: there it goes to PHP's log.)
+    $where = ' WHERE namespace=' . db_input(s3_instance()->getNamespace()) . " AND `key`='bucket'";
+    $bucket = rows('SELECT value FROM ' . CONFIG_TABLE . $where)[0]['value'];
+    $before = (int) rows('SELECT MAX(log_id) m FROM ' . SYSLOG_TABLE)[0]['m'];
+    db_query('UPDATE ' . CONFIG_TABLE . " SET value=''" . $where);
+    try {
+        $page = http_request('GET', env('OST_URL') . '/index.php');
+    } finally {
+        db_query('UPDATE ' . CONFIG_TABLE . ' SET value=' . db_input($bucket) . $where);
+    }
+    Suite::same(200, $page['status'], 'the page is served');
+    $ours = rows('SELECT log FROM ' . SYSLOG_TABLE . ' WHERE log_id > ' . $before
+        . " AND log LIKE '%has no bucket configured%'");
+    Suite::same(1, count($ours), 'one entry in the system log saying no bucket is configured');
+});

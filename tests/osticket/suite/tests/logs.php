@@ -22,7 +22,9 @@ test('logs: no PHP error, warning or deprecation from the plugin, no fatal error
 
 test('system log: the plugin logged only the failures provoked on purpose', function () {
     $entries = rows('SELECT title, log FROM ' . SYSLOG_TABLE . ' WHERE title LIKE \'%S3%\' OR log LIKE \'%S3%\'');
-    $expected = array_merge(['"vanished.txt"'], Shared::$values['expected_system_log'] ?? []);
+    // Provoked in this helpdesk by download.php and config_form.php (the
+    // .phar step runs this file again in a process of its own).
+    $expected = array_merge(['"vanished.txt"', 'has no bucket configured'], Shared::$values['expected_system_log'] ?? []);
     $unexpected = array_values(array_filter($entries, function ($e) use ($expected) {
         foreach ($expected as $needle) {
             if (strpos($e['log'], $needle) !== false) {
