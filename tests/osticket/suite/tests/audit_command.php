@@ -1,0 +1,254 @@
+<?php
+/*
+ * `s3-attachments audit` (the plugin's admin command, run as an admin runs
+ * it: the CLI PHP on bin/s3-attachments inside the installed plugin). A
+ * whole store audits ok; then each finding is provoked through the path
+ * that makes it in a real helpdesk (an object deleted or overwritten
+ * behind osTicket's back, a migration killed before it deleted the chunks,
+ * a delete killed before its unlink, an upload through the API while the
+ * store is down, an object nobody's row names), and the JSON, the table
+ * and the exit status are checked; `--fix` deletes the orphan chunks and
+ * nothing else. Everything made here is removed at the end.
+ */
+
+/**
+ * @return array{exit: int, out: string, err: string, json: ?array} json:
+ *   stdout decoded when --json was given
+ */
+function audit_command(string ...$args): array
+{
+    $cmd = array_merge([env('OST_PHP'), env('OST_ROOT') . '/include/plugins/s3-native/bin/s3-attachments', 'audit'], $args);
+    $proc = proc_open($cmd, [1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes, sys_get_temp_dir());
+    $out = stream_get_contents($pipes[1]);
+    $err = stream_get_contents($pipes[2]);
+    fclose($pipes[1]);
+    fclose($pipes[2]);
+    $exit = proc_close($proc);
+    $json = in_array('--json', $args, true) ? json_decode($out, true) : null;
+    return ['exit' => $exit, 'out' => $out, 'err' => $err, 'json' => is_array($json) ? $json : null];
+}
+
+/** Findings as "kind file_id" strings (sorted), the shape most checks compare. */
+function audit_kinds(array $run, ?callable $only = null): array
+{
+    $list = [];
+    foreach ($run['json']['findings'] ?? [] as $f) {
+        if (!$only || $only($f)) {
+            $list[] = $f['kind'] . ' ' . ($f['file_id'] ?? '-');
+        }
+    }
+    sort($list);
+    return $list;
+}
+
+/** The one finding of a kind about a file (or an object key, for rows that do not exist). */
+function audit_finding(array $run, string $kind, $fileIdOrName): ?array
+{
+    foreach ($run['json']['findings'] ?? [] as $f) {
+        if ($f['kind'] === $kind && (is_int($fileIdOrName) ? $f['file_id'] === $fileIdOrName : $f['name'] === $fileIdOrName)) {
+            return $f;
+        }
+    }
+    return null;
+}
+
+/** Runs $body while the plugin's saved endpoint is one where nothing answers (an outage). */
+function audit_store_down(callable $body)
+{
+    $namespace = db_input(s3_instance()->getNamespace());
+    $saved = rows('SELECT value FROM ' . CONFIG_TABLE . " WHERE namespace=$namespace AND `key`='endpoint'")[0]['value'];
+    $socket = stream_socket_server('tcp://127.0.0.1:0');
+    $closed = 'http://' . stream_socket_get_name($socket, false);
+    fclose($socket);
+    db_query('UPDATE ' . CONFIG_TABLE . ' SET value=' . db_input($closed) . " WHERE namespace=$namespace AND `key`='endpoint'");
+    try {
+        return $body($closed);
+    } finally {
+        db_query('UPDATE ' . CONFIG_TABLE . ' SET value=' . db_input($saved) . " WHERE namespace=$namespace AND `key`='endpoint'");
+    }
+}
+
+function audit_new_file(string $name, int $size, string $storage): array
+{
+    use_storage($storage);
+    $bytes = unique_bytes($size, 'audit');
+    $info = ['name' => $name, 'type' => 'application/octet-stream', 'data' => $bytes];
+    $file = AttachmentFile::create($info);
+    $row = file_row((int) $file->getId());
+    Suite::same($storage, $row['bk'], "$name: stored in backend $storage");
+    return [$row, $bytes];
+}
+
+function audit_count_rows(string $table): int
+{
+    return (int) rows("SELECT COUNT(*) AS n FROM $table")[0]['n'];
+}
+
+test('audit: a whole store audits ok (exit 0, JSON ok=true, every S3 row checked)', function () {
+    [$row] = audit_new_file('audit-kept.txt', 3000, '3');
+    Shared::$values['audit']['kept'] = (int) $row['id'];
+    use_storage('D');
+    $run = audit_command('--json');
+    Suite::same(0, $run['exit'], 'exits 0', $run['err']);
+    Suite::check($run['json'] !== null, 'stdout is one JSON document', $run['out']);
+    Suite::same(['ok', 'findings', 'counts'], array_keys($run['json'] ?? []), 'with exactly ok, findings, counts');
+    Suite::same(true, $run['json']['ok'] ?? null, 'ok is true');
+    Suite::same([], $run['json']['findings'] ?? null, 'no finding');
+    $inS3 = (int) rows('SELECT COUNT(*) AS n FROM ' . FILE_TABLE . " WHERE bk='3'")[0]['n'];
+    Suite::same($inS3, $run['json']['counts']['files_in_s3'] ?? null, "counts.files_in_s3: all $inS3 S3 rows");
+    Suite::contains('S3 rows checked', $run['err'], 'progress goes to stderr');
+
+    $text = audit_command();
+    Suite::same(0, $text['exit'], 'without --json: exits 0 too');
+    Suite::contains('audit: OK, nothing wrong found.', $text['out'], 'and says so');
+});
+
+test('audit: each kind of finding, provoked through real paths, in the JSON, the table and the exit status', function () {
+    $made = &Shared::$values['audit'];
+    // An object deleted behind osTicket's back, one overwritten with other bytes.
+    [$missing] = audit_new_file('audit-missing.txt', 4000, '3');
+    s3()->delete(object_key_for($missing));
+    [$resized] = audit_new_file('audit-resized.txt', 5000, '3');
+    s3()->putString(object_key_for($resized), unique_bytes(5007, 'other'));
+    // A migration to S3 killed after it switched the row, before it deleted
+    // the chunks: the object is whole, the chunks (two: osTicket's are 500 KiB) stay.
+    [$moved, $movedBytes] = audit_new_file('audit-moved.bin', 600000, 'D');
+    s3()->putString(object_key_for($moved), $movedBytes);
+    db_query('UPDATE ' . FILE_TABLE . " SET bk='3', attrs=" . db_input(json_encode(['bucket' => bucket(),
+        'folder' => env('OST_S3_FOLDER')], JSON_UNESCAPED_SLASHES)) . ' WHERE id=' . db_input($moved['id']) . " AND bk='D'");
+    // A delete killed after the row went, before the database backend's unlink.
+    [$rowless, $rowlessBytes] = audit_new_file('audit-rowless.txt', 30000, 'D');
+    db_query('DELETE FROM ' . FILE_TABLE . ' WHERE id=' . db_input($rowless['id']));
+    // An upload through the API while S3 is the default store and down:
+    // osTicket keeps the file in the database and says nothing.
+    use_storage('3');
+    $fallbackName = 'audit-fallback-' . bin2hex(random_bytes(4)) . '.txt';
+    [$status, $number] = audit_store_down(function () use ($fallbackName) {
+        return api_ticket('Audit fallback', [$fallbackName => ['text/plain', unique_bytes(2000, 'fallback')]]);
+    });
+    Suite::same(201, $status, 'the API takes the ticket while the store is down', $number);
+    $fallback = ticket_files($number)[$fallbackName] ?? null;
+    Suite::same('D', $fallback['bk'] ?? null, 'its attachment silently went to the database');
+    // An object no row names.
+    $stray = env('OST_S3_FOLDER') . '/audit-stray-' . bin2hex(random_bytes(6));
+    s3()->putString($stray, unique_bytes(1234, 'stray'));
+    $made += ['missing' => (int) $missing['id'], 'resized' => (int) $resized['id'], 'moved' => (int) $moved['id'],
+        'rowless' => (int) $rowless['id'], 'fallback' => (int) ($fallback['id'] ?? 0), 'stray' => $stray,
+        'ticket' => $number, 'fallback_name' => $fallbackName, 'fallback_bytes' => file_db_bytes((int) ($fallback['id'] ?? 0))];
+
+    $run = audit_command('--json', '--list-objects');
+    Suite::same(1, $run['exit'], 'exits 1: something is wrong', $run['err']);
+    Suite::same(false, $run['json']['ok'] ?? null, 'ok is false');
+    // Other tests' database rows created after the first S3 file are
+    // fallbacks too now that S3 is the default store (counted here on their own).
+    $first = rows('SELECT id, created FROM ' . FILE_TABLE . " WHERE bk='3' ORDER BY created, id LIMIT 1")[0];
+    $fallbacks = array_map(function ($r) { return 'silent_fallback ' . $r['id']; }, rows('SELECT id FROM ' . FILE_TABLE
+        . " WHERE bk='D' AND (created>" . db_input($first['created']) . ' OR (created=' . db_input($first['created'])
+        . ' AND id>' . db_input($first['id']) . '))'));
+    $expected = array_merge($fallbacks, ['missing_object ' . $missing['id'], 'size_mismatch ' . $resized['id'],
+        'orphan_chunks ' . $moved['id'], 'orphan_chunks ' . $rowless['id'], 'object_without_row -']);
+    sort($expected);
+    Suite::same($expected, audit_kinds($run), 'exactly these findings (kind, file id)');
+    Suite::check(in_array('silent_fallback ' . $made['fallback'], $fallbacks, true), 'the API upload is one of the fallbacks');
+
+    $f = audit_finding($run, 'missing_object', (int) $missing['id']);
+    Suite::same('audit-missing.txt', $f['name'] ?? null, 'missing_object: names the file');
+    Suite::contains('s3://' . bucket() . '/' . object_key_for($missing), $f['detail'] ?? '', 'missing_object: names the key looked at');
+    $f = audit_finding($run, 'size_mismatch', (int) $resized['id']);
+    Suite::contains('is 5007 bytes; ost_file.size says 5000', $f['detail'] ?? '', 'size_mismatch: both sizes');
+    $f = audit_finding($run, 'orphan_chunks', (int) $moved['id']);
+    Suite::contains('2 chunk rows, 600000 bytes', $f['detail'] ?? '', 'orphan chunks of the moved file: count and bytes');
+    Suite::contains('backend 3', $f['detail'] ?? '', 'saying where the file is now');
+    $f = audit_finding($run, 'orphan_chunks', (int) $rowless['id']);
+    Suite::contains('1 chunk row, 30000 bytes', $f['detail'] ?? '', 'orphan chunks of the deleted row: count and bytes');
+    Suite::contains('no ost_file row', $f['detail'] ?? '', 'saying the row is gone');
+    $f = audit_finding($run, 'object_without_row', $stray);
+    Suite::contains('1234 bytes', $f['detail'] ?? '', 'object_without_row: the stray object, with its size');
+    Suite::check(is_array($f) && array_key_exists('file_id', $f) && $f['file_id'] === null, 'and a null file id', json_encode($f));
+    $counts = $run['json']['counts'] ?? [];
+    Suite::same(2, $counts['orphan_chunks'] ?? null, 'counts.orphan_chunks: 2 files');
+    Suite::same(3, $counts['orphan_chunk_rows'] ?? null, 'counts.orphan_chunk_rows: 3');
+    Suite::same(630000, $counts['orphan_chunk_bytes'] ?? null, 'counts.orphan_chunk_bytes');
+    Suite::same(count($fallbacks), $counts['silent_fallback'] ?? null, 'counts.silent_fallback');
+    Suite::same(count(list_keys(env('OST_S3_FOLDER') . '/')), $counts['objects_listed'] ?? null,
+        'counts.objects_listed: every object under the folder');
+
+    $text = audit_command('--list-objects');
+    Suite::same(1, $text['exit'], 'without --json: exits 1 too');
+    Suite::check((bool) preg_match('/^missing_object\s+' . $missing['id'] . '\s+audit-missing\.txt\s+No object at/m', $text['out']),
+        'the table has a line per finding: kind, file id, name, detail', $text['out']);
+    Suite::check((bool) preg_match('/^\s+orphan_chunk_bytes\s+630000$/m', $text['out']), 'and the counts', $text['out']);
+
+    use_storage('D');
+    $run = audit_command('--json');
+    Suite::same([], audit_kinds($run, function ($f) { return $f['kind'] === 'silent_fallback'; }),
+        'with the database as the default store, database rows are not fallbacks');
+});
+
+test('audit: a store that does not answer is "cannot check" with the reason, never "missing" (exit 1)', function () {
+    $run = audit_store_down(function () { return audit_command('--json'); });
+    $inS3 = array_map(function ($r) { return 'cannot_check ' . $r['id']; }, rows('SELECT id FROM ' . FILE_TABLE . " WHERE bk='3'"));
+    Suite::same(1, $run['exit'], 'exits 1', $run['err']);
+    $kinds = audit_kinds($run, function ($f) { return $f['kind'] !== 'orphan_chunks'; });
+    sort($inS3);
+    Suite::same($inS3, $kinds, 'every S3 row is cannot_check, none missing');
+    $f = audit_finding($run, 'cannot_check', Shared::$values['audit']['kept']);
+    Suite::contains('reachable', $f['detail'] ?? '', 'the reason says what to check');
+});
+
+test('audit --list-objects without s3:ListBucket: the listing is reported refused, the rest still checked', function () {
+    $errors = [];
+    $limited = ['aws-key-id' => env('S3_TEST_LIMITED_ACCESS_KEY'), 'secret-access-key' => env('S3_TEST_LIMITED_SECRET_KEY')];
+    Suite::check(plugin_form_update(s3_instance(), plugin_form_values($limited), $errors),
+        'the plugin saved with an identity that may read and write objects, not list', json_encode($errors));
+    try {
+        $run = audit_command('--json', '--list-objects');
+    } finally {
+        $errors = [];
+        Suite::check(plugin_form_update(s3_instance(), plugin_form_values(), $errors), 'the full identity saved back', json_encode($errors));
+    }
+    Suite::same(1, $run['exit'], 'exits 1', $run['err']);
+    $f = audit_finding($run, 'cannot_list', 's3://' . bucket() . '/' . env('OST_S3_FOLDER') . '/');
+    Suite::contains('needs s3:ListBucket', $f['detail'] ?? '', 'cannot_list names the permission', json_encode($run['json']['findings'] ?? null));
+    Suite::check(audit_finding($run, 'missing_object', Shared::$values['audit']['missing']) !== null,
+        'the object checks still ran');
+    Suite::check(!array_key_exists('objects_listed', $run['json']['counts'] ?? []) || $run['json']['counts']['objects_listed'] === 0,
+        'no listing counted', json_encode($run['json']['counts'] ?? null));
+});
+
+test('audit --fix: deletes only the orphan chunks, reports what it freed, checks again', function () {
+    $made = Shared::$values['audit'];
+    $files = audit_count_rows(FILE_TABLE);
+    $objects = list_keys(env('OST_S3_FOLDER') . '/');
+    $run = audit_command('--json', '--fix', '--list-objects');
+    Suite::same(1, $run['exit'], 'exits 1: the other findings remain', $run['err']);
+    $counts = $run['json']['counts'] ?? [];
+    Suite::same([2, 3, 630000], [$counts['freed_chunk_files'] ?? null, $counts['freed_chunk_rows'] ?? null,
+        $counts['freed_chunk_bytes'] ?? null], 'freed: 2 files, 3 chunk rows, 630000 bytes');
+    Suite::same([0, 0], [$counts['orphan_chunks'] ?? null, $counts['orphan_chunk_rows'] ?? null], 'none left on the re-check');
+    Suite::same([], audit_kinds($run, function ($f) { return $f['kind'] === 'orphan_chunks'; }), 'no orphan_chunks finding');
+    Suite::same(['missing_object ' . $made['missing'], 'object_without_row -', 'size_mismatch ' . $made['resized']],
+        audit_kinds($run), 'the other findings are still reported');
+    Suite::contains('OPTIMIZE TABLE', $run['err'], 'the admin is told how to give the space back to the disk');
+    Suite::same('', file_db_bytes($made['moved']) . file_db_bytes($made['rowless']), 'the orphan chunks are gone');
+    Suite::same($made['fallback_bytes'], file_db_bytes($made['fallback']), 'a database file keeps its chunks');
+    Suite::same($files, audit_count_rows(FILE_TABLE), 'no ost_file row deleted');
+    Suite::same($objects, list_keys(env('OST_S3_FOLDER') . '/'), 'no object deleted');
+    Suite::same(sha1(fresh_file($made['moved'])->getData()), sha1((string) object_bytes(object_key_for(file_row($made['moved'])))),
+        'the moved file reads from S3');
+});
+
+test('audit: clean-up of what these tests made, then the store audits ok again', function () {
+    $made = Shared::$values['audit'];
+    foreach (['kept', 'missing', 'resized', 'moved'] as $which) {
+        Suite::check((bool) fresh_file($made[$which])->delete(), "$which file deleted through osTicket");
+    }
+    s3()->delete($made['stray']);
+    Suite::check((bool) Ticket::lookupByNumber($made['ticket'])->delete(), 'the fallback ticket deleted');
+    // The failed upload's entries: provoked on purpose, so not the later log check's business.
+    db_query('DELETE FROM ' . SYSLOG_TABLE . ' WHERE log LIKE ' . db_input('%' . $made['fallback_name'] . '%'));
+    use_storage('D');
+    $run = audit_command('--json', '--list-objects');
+    Suite::same([0, true, []], [$run['exit'], $run['json']['ok'] ?? null, $run['json']['findings'] ?? null],
+        'exit 0, ok, no finding', $run['err']);
+});
