@@ -16,4 +16,6 @@ final class ExitStatus
     const USAGE = 2;
     /** The command could not start (osTicket, the plugin, the store, a lock): nothing was done. */
     const CANNOT_START = 3;
+    /** Stopped before the end (a time limit, a store refusing every upload): run again to go on. */
+    const STOPPED = 4;
 }

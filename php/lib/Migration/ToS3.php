@@ -1,0 +1,450 @@
+<?php
+/**
+ * Moves files into backend 3 (this plugin's S3 store).
+ *
+ * Files up to WHOLE_FILE_MAX are read whole (database files a group at a
+ * time, one query per group) and handed to the extension's upload queue,
+ * which keeps up to `jobs` PUTs in flight on its own threads while PHP reads
+ * the next group. Larger files stream through one multipart upload, window
+ * by window, while the queue keeps working. Memory: one group (GROUP_BYTES)
+ * + what the queue buffers (QUEUE_BYTES) + one window of a large file (8 MB)
+ * + the extension's part buffer, whatever the sizes of the files.
+ *
+ * A file is switched only after (1) its bytes matched ost_file.size and
+ * ost_file.signature while read, and (2) the store confirmed the CRC32C of
+ * exactly those bytes (or the MD5 of a single PUT; without either, the
+ * object is read back). Then `UPDATE … WHERE id AND bk = <source>` switches
+ * it, and only then is the source copy deleted. Every step is journaled
+ * (Journal) so a kill at any instant is finished or undone by the next run.
+ */
+
+namespace S3Native\Migration;
+
+use S3Native\Cli\PluginStore;
+use S3Native\ErrorAdvisor;
+use S3Native\ObjectKeyResolver;
+use S3Native\ObjectLocation;
+
+final class ToS3
+{
+    /** The extension's default multipart threshold: larger files go multipart, not through the queue. */
+    const WHOLE_FILE_MAX = 16 << 20;
+    /** Bytes of small files read in one query. */
+    const GROUP_BYTES = 32 << 20;
+    /** Files read in one query. */
+    const GROUP_FILES = 256;
+    /** Bytes the queue may hold (queued and in flight). */
+    const QUEUE_BYTES = 64 << 20;
+    /** Rows fetched per selection query. */
+    const PAGE = 1000;
+    /** After this many store failures in a row the run stops: the store is down or refusing. */
+    const STORE_FAILURES_TO_STOP = 8;
+
+    /** @var PluginStore */
+    private $store;
+    /** @var Report */
+    private $report;
+    /** @var RunControl */
+    private $control;
+    /** @var SourceReader */
+    private $reader;
+    /** @var \S3AttachmentBackend */
+    private $backend;
+    /** @var ObjectLocation|null the write location of the last row (bucket and folder are the same for all) */
+    private $attrsLocation;
+    /** @var object the upload queue */
+    private $queue;
+    /** @var array<int, array{row: array, digest: ContentDigest, key: string}> queued, not completed */
+    private $inFlight = [];
+    /** @var array<int, array{row: array, key: string}> verified in the store, to switch */
+    private $verified = [];
+    /** @var list<int> journal entries to remove */
+    private $finished = [];
+    /** @var int */
+    private $storeFailuresInARow = 0;
+
+    public function __construct(PluginStore $store, Report $report, RunControl $control)
+    {
+        $this->store = $store;
+        $this->report = $report;
+        $this->control = $control;
+        $this->reader = new SourceReader($store);
+        $this->backend = $store->configuredBackend();
+    }
+
+    public function run(Selection $selection): void
+    {
+        $this->queue = SequentialUploadQueue::open($this->backend, $this->control->jobs, self::QUEUE_BYTES);
+        $taken = 0;
+        $after = 0;
+        try {
+            while (!$this->control->shouldStop($this->report)) {
+                $max = self::PAGE;
+                if ($selection->limit !== null) {
+                    $max = min($max, $selection->limit - $taken);
+                }
+                $rows = $max > 0 ? $selection->page($after, $max) : [];
+                if (!$rows) {
+                    break;
+                }
+                $after = (int) end($rows)['id'];
+                $taken += count($rows);
+                $this->page($rows);
+            }
+            $this->complete($this->queue->drain());
+            $this->settle();
+        } finally {
+            // Whatever happened, what was verified is switched and recorded.
+            $this->settle();
+        }
+    }
+
+    /** @param list<array> $rows */
+    private function page(array $rows): void
+    {
+        $group = [];
+        $groupBytes = 0;
+        foreach ($rows as $row) {
+            if ($this->control->shouldStop($this->report)) {
+                break;
+            }
+            if ((int) $row['size'] > self::WHOLE_FILE_MAX) {
+                $this->smallGroup($group);
+                $group = [];
+                $groupBytes = 0;
+                $this->large($row);
+                continue;
+            }
+            $group[] = $row;
+            $groupBytes += (int) $row['size'];
+            if ($groupBytes >= self::GROUP_BYTES || count($group) >= self::GROUP_FILES) {
+                $this->smallGroup($group);
+                $group = [];
+                $groupBytes = 0;
+            }
+        }
+        $this->smallGroup($group);
+    }
+
+    /** @param list<array> $rows files of at most WHOLE_FILE_MAX, read whole and queued */
+    private function smallGroup(array $rows): void
+    {
+        if (!$rows || $this->control->shouldStop($this->report)) {
+            return;
+        }
+        $entries = [];
+        foreach ($rows as $row) {
+            $entries[(int) $row['id']] = $this->journalEntry($row, false);
+        }
+        Journal::add($entries);
+        Failpoint::hit('after-journal');
+
+        $fromDatabase = array_values(array_filter($rows, function ($row) {
+            return $row['bk'] === 'D';
+        }));
+        $contents = DatabaseChunks::readWhole(array_map(function ($row) {
+            return (int) $row['id'];
+        }, $fromDatabase));
+
+        foreach ($rows as $row) {
+            $id = (int) $row['id'];
+            try {
+                if ($row['bk'] === 'D') {
+                    $data = $contents[$id];
+                    unset($contents[$id]);
+                    if ($data instanceof FileRejected) {
+                        throw $data;
+                    }
+                } else {
+                    $data = '';
+                    foreach ($this->reader->blocks($row) as $block) {
+                        $data .= $block;
+                        if (strlen($data) > self::WHOLE_FILE_MAX) {
+                            throw new FileRejected(sprintf('backend %s holds more bytes than ost_file.size (%d); left as it is',
+                                $row['bk'], (int) $row['size']));
+                        }
+                    }
+                }
+                $read = ContentDigest::of($data);
+                $digest = SourceCheck::verify($row, $read, (string) $row['bk']);
+                if ($digest->size() !== $read->size()) {
+                    $data .= SourceCheck::DROPPED;
+                    $row = $this->repaired($row, $digest);
+                }
+            } catch (FileRejected $e) {
+                $this->reject($row, $e->getMessage(), null);
+                continue;
+            }
+            $key = $this->store->writeLocation($row)->objectKey();
+            $this->inFlight[$id] = ['row' => $row, 'digest' => $digest, 'key' => $key];
+            try {
+                $ready = $this->queue->add((string) $id, $key, $data, $this->store->uploadOptions($row));
+            } catch (\S3AttachmentException $e) {
+                unset($this->inFlight[$id]);
+                $this->storeFailure($row, $e, $key);
+                continue;
+            }
+            unset($data);
+            if ($ready > 0) {
+                $this->complete($this->queue->collect(false));
+            }
+        }
+        $this->settle();
+    }
+
+    /** One file above WHOLE_FILE_MAX: streamed through a multipart upload. */
+    private function large(array $row): void
+    {
+        Journal::add([(int) $row['id'] => $this->journalEntry($row, true)]);
+        $key = $this->store->writeLocation($row)->objectKey();
+        $read = new ContentDigest();
+        $upload = null;
+        try {
+            $upload = $this->backend->createUpload($key, $this->store->uploadOptions($row));
+            foreach ($this->reader->blocks($row) as $block) {
+                $read->update($block);
+                $upload->write($block);
+                unset($block);
+                Failpoint::hit('mid-upload');
+                if ($this->queue->pending() > 0) {
+                    $this->complete($this->queue->collect(false));
+                }
+            }
+            // The bytes are checked before the upload is completed: a
+            // damaged source never becomes an object.
+            $digest = SourceCheck::verify($row, $read, (string) $row['bk']);
+            if ($digest->size() !== $read->size()) {
+                $upload->write(SourceCheck::DROPPED);
+                $row = $this->repaired($row, $digest);
+            }
+            $stored = $upload->finish();
+            $upload = null;
+        } catch (FileRejected $e) {
+            $this->reject($row, $e->getMessage(), null, $this->abort($upload));
+            return;
+        } catch (\S3AttachmentException $e) {
+            $this->storeFailure($row, $e, $key, $this->abort($upload));
+            return;
+        }
+        $this->storeSucceeded($row, $digest, $key, $stored);
+        $this->settle();
+    }
+
+    /** @param list<array<string, mixed>> $completions from the queue */
+    private function complete(array $completions): void
+    {
+        foreach ($completions as $c) {
+            $id = (int) $c['tag'];
+            $job = $this->inFlight[$id] ?? null;
+            unset($this->inFlight[$id]);
+            if ($job === null) {
+                continue;
+            }
+            if (!$c['ok']) {
+                $this->storeFailure($job['row'], $c['error'], $job['key']);
+                continue;
+            }
+            $this->storeSucceeded($job['row'], $job['digest'], $job['key'], $c);
+        }
+        $this->control->progress($this->report);
+    }
+
+    /** The store has the object: verify what it confirmed, then queue the switch. */
+    private function storeSucceeded(array $row, ContentDigest $digest, string $key, array $stored): void
+    {
+        $this->storeFailuresInARow = 0;
+        $problem = $this->confirmation($digest, $key, $stored);
+        if ($problem !== null) {
+            $this->reject($row, $problem, $key);
+            return;
+        }
+        $this->verified[(int) $row['id']] = ['row' => $row, 'key' => $key];
+    }
+
+    /**
+     * null when the store's copy is the bytes read, else why not. The
+     * store's confirmed CRC32C decides; a single PUT's MD5 otherwise; a
+     * store that confirms neither is read back.
+     */
+    private function confirmation(ContentDigest $digest, string $key, array $stored): ?string
+    {
+        if ((int) ($stored['size'] ?? -1) !== $digest->size()) {
+            return sprintf('the store reports %d bytes stored for %d sent; the object was deleted',
+                (int) ($stored['size'] ?? -1), $digest->size());
+        }
+        $checksums = is_array($stored['checksums'] ?? null) ? $stored['checksums'] : [];
+        if (isset($checksums['crc32c'])) {
+            return strtolower($checksums['crc32c']) === $digest->crc32c() ? null
+                : sprintf('the store confirmed CRC32C %s for bytes whose CRC32C is %s; the object was deleted',
+                    $checksums['crc32c'], $digest->crc32c());
+        }
+        if (isset($checksums['md5'])) {
+            return strtolower($checksums['md5']) === $digest->md5() ? null
+                : 'the store confirmed an MD5 that is not the one of the bytes sent; the object was deleted';
+        }
+        try {
+            $back = new ContentDigest();
+            $reader = $this->backend->openRead($key);
+            while (($block = $reader->read(SourceReader::BLOCK)) !== '') {
+                $back->update($block);
+            }
+        } catch (\S3AttachmentException $e) {
+            return 'reading the copy back failed (the store confirms no checksum under this "Integrity check" '
+                . 'setting): ' . $e->getMessage();
+        }
+        return $back->size() === $digest->size() && $back->crc32c() === $digest->crc32c() ? null
+            : 'the copy read back differs from the bytes sent; the object was deleted';
+    }
+
+    private function storeFailure(array $row, $error, string $key, bool $cleanedUp = true): void
+    {
+        $this->storeFailuresInARow++;
+        $reason = $error instanceof \Throwable
+            ? ErrorAdvisor::storageFailure($error, 'store', (string) $row['name'],
+                $this->store->writeLocation($row), $this->store->settings())
+            : 'the store did not take it (no reason given)';
+        // A PUT whose answer was lost may have stored the object: delete it.
+        $this->reject($row, $reason, $key, $cleanedUp);
+        if ($this->storeFailuresInARow >= self::STORE_FAILURES_TO_STOP && $this->report->stopped === null) {
+            $this->report->stopped = sprintf('the store refused %d uploads in a row (last: %s); the files not '
+                . 'tried yet stay where they are', $this->storeFailuresInARow, $reason);
+        }
+    }
+
+    /**
+     * A file that does not move: reported, its source untouched, its object
+     * (if one may exist: $key) deleted. When that clean-up fails the journal
+     * entry stays, and the next run finishes it.
+     */
+    private function reject(array $row, string $reason, ?string $key, bool $cleanedUp = true): void
+    {
+        $this->report->fail($row, $reason);
+        if ($cleanedUp && ($key === null || $this->dropCopy((int) $row['id'], $key))) {
+            $this->finished[] = (int) $row['id'];
+        }
+    }
+
+    /** Deletes a copy this run made; false (noted) when the store refused. */
+    private function dropCopy(int $id, string $key): bool
+    {
+        try {
+            $this->backend->delete($key);
+            return true;
+        } catch (\S3AttachmentException $e) {
+            $this->report->notes[] = sprintf('file %d: its copy %s could not be deleted now (%s); the next run '
+                . 'deletes it', $id, $key, $e->getMessage());
+            return false;
+        }
+    }
+
+    /**
+     * Switches the verified files (one UPDATE per source backend), deletes
+     * their source copies, closes their journal entries.
+     */
+    private function settle(): void
+    {
+        if ($this->verified) {
+            $verified = $this->verified;
+            $this->verified = [];
+            $bySource = [];
+            foreach ($verified as $id => $v) {
+                $bySource[(string) $v['row']['bk']][] = $id;
+                $this->attrsLocation = $this->store->writeLocation($v['row']);
+            }
+            $attrs = $this->attrsLocation->attrs();
+            Failpoint::hit('before-switch');
+            foreach ($bySource as $source => $ids) {
+                Db::exec('UPDATE ' . FILE_TABLE . ' SET bk = ' . Db::quote(ObjectKeyResolver::BACKEND_CHAR)
+                    . ', attrs = ' . Db::quote($attrs) . ' WHERE id IN (' . Db::idList($ids) . ') AND bk = '
+                    . Db::quote($source));
+                $switched = array_map('intval', array_column(Db::rows('SELECT id FROM ' . FILE_TABLE . ' WHERE id IN ('
+                    . Db::idList($ids) . ') AND bk = ' . Db::quote(ObjectKeyResolver::BACKEND_CHAR) . ' AND attrs = '
+                    . Db::quote($attrs)), 'id'));
+                Failpoint::hit('after-switch');
+                $this->deleteSources($source, $switched, $verified);
+                foreach (array_diff($ids, $switched) as $id) {
+                    // Changed or deleted by someone else meanwhile: the copy is not its file (skipped).
+                    $this->report->notes[] = sprintf('file %d changed while it was being moved (deleted, or moved by '
+                        . 'someone else): skipped, its new copy deleted', $id);
+                    if ($this->dropCopy($id, $verified[$id]['key'])) {
+                        $this->finished[] = $id;
+                    }
+                }
+            }
+        }
+        if ($this->finished) {
+            Journal::remove($this->finished);
+            $this->finished = [];
+        }
+    }
+
+    /** @param list<int> $ids switched from $source */
+    private function deleteSources(string $source, array $ids, array $verified): void
+    {
+        if (!$ids) {
+            return;
+        }
+        foreach ($ids as $id) {
+            $row = $verified[$id]['row'];
+            if (isset($row['repaired_size'])) {
+                Db::exec('UPDATE ' . FILE_TABLE . ' SET size = ' . (int) $row['repaired_size'] . " WHERE id = $id AND bk = "
+                    . Db::quote(ObjectKeyResolver::BACKEND_CHAR));
+                $this->report->notes[] = sprintf('file %d "%s": its last byte, a "0", had been dropped by osTicket\'s '
+                    . 'database backend; its signature proves it, and the copy in S3 has it back (size %d, was %d)',
+                    $id, $row['name'], $row['repaired_size'], $row['size']);
+                $row['size'] = $row['repaired_size'];
+            }
+            $this->report->moved($row);
+        }
+        try {
+            if ($source === 'D') {
+                DatabaseChunks::delete($ids);
+                foreach ($ids as $id) {
+                    $row = $verified[$id]['row'];
+                    $this->report->bytesFreed += (int) ($row['chunk_bytes'] ?? $row['size']);
+                }
+                array_push($this->finished, ...$ids);
+                return;
+            }
+            foreach ($ids as $id) {
+                SourceReader::unlinkOther($verified[$id]['row']);
+                $this->finished[] = $id;
+            }
+        } catch (\Throwable $e) {
+            $this->report->notes[] = "deleting source copies in backend $source failed (" . $e->getMessage()
+                . '); the files are in S3 already, and the next run deletes those copies';
+        }
+    }
+
+    /**
+     * The row of a file whose dropped final "0" is restored: its size is
+     * corrected when it is switched.
+     */
+    private function repaired(array $row, ContentDigest $content): array
+    {
+        $row['repaired_size'] = $content->size();
+        $row['chunk_bytes'] = $content->size() - 1;
+        return $row;
+    }
+
+    private function journalEntry(array $row, bool $multipart): array
+    {
+        $location = $this->store->writeLocation($row);
+        return ['from' => (string) $row['bk'], 'to' => ObjectKeyResolver::BACKEND_CHAR,
+            'bucket' => $location->bucket, 'object' => $location->objectKey(), 'attrs' => $row['attrs'],
+            'multipart' => $multipart, 'pid' => getmypid()];
+    }
+
+    /** Aborts a multipart upload; false when the store refused (the journal entry then stays for the next run). */
+    private function abort($upload): bool
+    {
+        if ($upload) {
+            try {
+                $upload->abort();
+            } catch (\Throwable $e) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,169 @@
+<?php
+/*
+ * `php include/plugins/s3-native/bin/s3-attachments migrate`: files made by
+ * osTicket's own create() in the database, moved to S3 and back, every
+ * byte checked in the database and in the bucket, the bad cases reported
+ * and left where they were.
+ */
+
+require_once dirname(__DIR__) . '/s3a_command.php';
+
+test('s3-attachments --help lists its commands; wrong options change nothing', function () {
+    $help = s3a(['--help']);
+    Suite::same(0, $help['exit'], '--help exits 0');
+    Suite::contains('migrate', $help['out'], 'lists migrate');
+    Suite::contains('audit', $help['out'], 'lists audit');
+    $usage = s3a(['migrate', '--help']);
+    Suite::contains('--max-seconds', $usage['out'], 'migrate --help lists its options');
+    $bad = s3a(['migrate', '--to', 'X']);
+    Suite::same(2, $bad['exit'], 'an unknown target: exit 2');
+    Suite::contains('--to must be 3', $bad['err'], 'saying which targets exist');
+    $typo = s3a(['migrate', '--to', '3', '--job', '4']);
+    Suite::same(2, $typo['exit'], 'a mistyped option is refused, not ignored');
+    Suite::contains('unknown option --job', $typo['err'], 'naming it');
+});
+
+test('migrate --to 3: good files move verified, damaged ones stay and are named with the reason', function () {
+    $files = [
+        'note.txt' => [unique_bytes(3000, 'mc'), 'text/plain'],
+        'exact-2-chunks.bin' => [unique_bytes(2 * 512000, 'mc'), 'application/octet-stream'],
+        'ends-in-zero.bin' => [unique_bytes(512000, 'mc') . '0', 'application/octet-stream'],
+        'big-40MiB.bin' => [unique_bytes(40 << 20, 'mc'), 'application/zip'],
+        'missing-chunk.bin' => [unique_bytes(1300000, 'mc'), 'application/pdf'],
+        'altered-chunk.bin' => [unique_bytes(700000, 'mc'), 'image/png'],
+    ];
+    $ids = [];
+    foreach ($files as $name => [$bytes, $type]) {
+        $ids[$name] = db_file($name, $bytes, $type);
+        if ($name !== 'ends-in-zero.bin') {
+            Suite::same(array_map('strlen', str_split($bytes, 512000)), chunk_lengths($ids[$name]),
+                "$name: osTicket stored it in 500 KiB chunks");
+        }
+    }
+    // osTicket's backend D never writes a last chunk that is "0", and
+    // create() then records the size of what it wrote.
+    Suite::same([512000], chunk_lengths($ids['ends-in-zero.bin']), 'ends-in-zero.bin: osTicket dropped its last byte');
+    Suite::same('512000', file_row($ids['ends-in-zero.bin'])['size'], 'and recorded 512000 bytes');
+    // Damage two of them, as a crashed restore or a bad disk would.
+    db_query('DELETE FROM ' . FILE_CHUNK_TABLE . ' WHERE file_id=' . $ids['missing-chunk.bin'] . ' AND chunk_id=1');
+    db_query('UPDATE ' . FILE_CHUNK_TABLE . ' SET filedata=CONCAT(\'X\', SUBSTRING(filedata, 2)) WHERE file_id='
+        . $ids['altered-chunk.bin'] . ' AND chunk_id=0');
+    $damaged = ['missing-chunk.bin' => file_db_bytes($ids['missing-chunk.bin']),
+        'altered-chunk.bin' => file_db_bytes($ids['altered-chunk.bin'])];
+    $list = implode(',', $ids);
+
+    $dry = s3a(['migrate', '--to', '3', '--file-id', $list, '--dry-run', '--json']);
+    Suite::same(0, $dry['exit'], 'dry run exits 0');
+    $expectedBytes = array_sum(array_map(function ($f) { return strlen($f[0]); }, $files));
+    Suite::same(count($files), $dry['json']['selected'] ?? null, 'dry run counts the files');
+    Suite::same($expectedBytes - 1, $dry['json']['bytes_selected'] ?? null, 'dry run counts their bytes (ost_file.size)');
+    Suite::same(0, $dry['json']['moved'] ?? null, 'dry run moves nothing');
+    foreach ($ids as $name => $id) {
+        Suite::same('D', file_row($id)['bk'], "dry run: $name still in D");
+    }
+    Suite::same([], list_keys(env('OST_S3_FOLDER') . '/'), 'dry run: nothing written to the bucket');
+
+    $run = s3a(['migrate', '--to', '3', '--file-id', $list, '--jobs', '4', '--json']);
+    Suite::same(1, $run['exit'], 'exit 1: some files failed');
+    $json = $run['json'] ?? [];
+    foreach (['selected', 'moved', 'skipped', 'failed', 'bytes_selected', 'bytes_moved', 'bytes_freed', 'seconds', 'failures'] as $k) {
+        Suite::check(array_key_exists($k, $json), "--json has $k", $run['out']);
+    }
+    Suite::same(6, $json['selected'] ?? null, 'selected 6');
+    Suite::same(4, $json['moved'] ?? null, 'moved 4');
+    Suite::same(2, $json['failed'] ?? null, 'failed 2');
+    Suite::same(0, $json['skipped'] ?? null, 'skipped 0');
+    $movedBytes = strlen($files['note.txt'][0]) + 2 * 512000 + 512001 + (40 << 20);
+    Suite::same($movedBytes, $json['bytes_moved'] ?? null, 'bytes_moved');
+    Suite::same($movedBytes - 1, $json['bytes_freed'] ?? null, 'bytes_freed: their chunks are gone');
+    Suite::contains('its last byte, a "0", had been dropped', $run['err'], 'the repair of ends-in-zero.bin is reported');
+    Suite::same('512001', file_row($ids['ends-in-zero.bin'])['size'], 'ends-in-zero.bin: its size corrected to 512001');
+    $reasons = [];
+    foreach ($json['failures'] ?? [] as $f) {
+        Suite::same(['id', 'name', 'reason'], array_keys($f), 'a failure is {id, name, reason}');
+        $reasons[$f['name']] = [$f['id'], $f['reason']];
+    }
+    Suite::same($ids['missing-chunk.bin'], $reasons['missing-chunk.bin'][0] ?? null, 'the file with a missing chunk is named by id');
+    Suite::contains('chunk 1 of this file is missing', $reasons['missing-chunk.bin'][1] ?? '', 'with the missing chunk as reason');
+    Suite::contains('do not match ost_file.signature', $reasons['altered-chunk.bin'][1] ?? '', 'the altered file: signature mismatch');
+    Suite::contains('FAILED file ' . $ids['altered-chunk.bin'] . ' "altered-chunk.bin"', $run['err'], 'the summary on stderr names it too');
+    Suite::contains('OPTIMIZE TABLE', $run['err'], 'the summary advises OPTIMIZE TABLE to give the space back');
+
+    foreach (['note.txt', 'exact-2-chunks.bin', 'ends-in-zero.bin', 'big-40MiB.bin'] as $name) {
+        check_in_s3($ids[$name], $files[$name][0], $name);
+    }
+    foreach ($damaged as $name => $bytes) {
+        check_in_db($ids[$name], $bytes, "$name (left as it was)");
+    }
+    Suite::same([], journal_ids(), 'no interrupted move is left in the journal');
+    Suite::same([], open_uploads(), 'no multipart upload is left open');
+    Shared::$values['mc_ids'] = $ids;
+    Shared::$values['mc_files'] = $files;
+    // The damaged ones are not this test's to keep.
+    foreach ($damaged as $name => $bytes) {
+        fresh_file($ids[$name])->delete();
+    }
+});
+
+test('migrate --to D: the way back, chunked as osTicket does, objects deleted; a file D cannot serve stays', function () {
+    $ids = Shared::$values['mc_ids'] ?? null;
+    $files = Shared::$values['mc_files'] ?? null;
+    if (!$ids) {
+        Suite::check(false, 'the files of the previous test');
+        return;
+    }
+    $list = implode(',', [$ids['note.txt'], $ids['exact-2-chunks.bin'], $ids['ends-in-zero.bin'], $ids['big-40MiB.bin']]);
+    $keys = [];
+    foreach (['note.txt', 'exact-2-chunks.bin', 'ends-in-zero.bin', 'big-40MiB.bin'] as $name) {
+        $keys[$name] = object_key_for(file_row($ids[$name]));
+    }
+    $run = s3a(['migrate', '--to', 'D', '--file-id', $list, '--json']);
+    Suite::same(1, $run['exit'], 'exit 1: one file cannot go back');
+    Suite::same(3, $run['json']['moved'] ?? null, 'moved 3');
+    Suite::same([$ids['ends-in-zero.bin']], array_column($run['json']['failures'] ?? [], 'id'),
+        'the file of 500 KiB + 1 byte ending in "0" is refused');
+    Suite::contains('one byte short', (string) ($run['json']['failures'][0]['reason'] ?? ''), 'because osTicket would serve it short');
+    foreach (['note.txt', 'exact-2-chunks.bin', 'big-40MiB.bin'] as $name) {
+        check_in_db($ids[$name], $files[$name][0], "$name back in D", false);
+        Suite::same(null, s3()->head($keys[$name]), "$name: its object is deleted");
+        Suite::same(null, file_row($ids[$name])['attrs'], "$name: attrs cleared");
+        Suite::same(array_map('strlen', str_split($files[$name][0], 512000)), chunk_lengths($ids[$name]),
+            "$name: 500 KiB chunks from 0, as osTicket writes them");
+        Suite::same(sha1($files[$name][0]), sha1(fresh_file($ids[$name])->getData()), "$name: osTicket reads it whole");
+    }
+    check_in_s3($ids['ends-in-zero.bin'], $files['ends-in-zero.bin'][0], 'ends-in-zero.bin stays in S3');
+    Suite::same([], journal_ids(), 'no interrupted move is left in the journal');
+    foreach ($ids as $name => $id) {
+        if (file_row($id)) {
+            fresh_file($id)->delete();
+        }
+    }
+});
+
+test('zero-byte and "0" files: what osTicket\'s create() leaves in D, moved exactly', function () {
+    // osTicket's backend D stores no chunk for either: create() returns
+    // false and leaves the row, bk D, size 0, the signature of the content.
+    $made = [];
+    foreach (['empty' => '', 'zero' => '0'] as $label => $content) {
+        $info = ['name' => "$label-" . bin2hex(random_bytes(4)) . '.txt', 'type' => 'text/plain', 'data' => $content];
+        use_storage('D');
+        Suite::same(false, AttachmentFile::create($info), "$label: create() returns false");
+        $row = rows('SELECT * FROM ' . FILE_TABLE . ' WHERE name=' . db_input($info['name']))[0] ?? null;
+        Suite::check($row !== null, "$label: and leaves a row");
+        if (!$row) {
+            return;
+        }
+        Suite::same(['D', '0'], [$row['bk'], $row['size']], "$label: in D, size 0");
+        Suite::same([], chunk_lengths((int) $row['id']), "$label: no chunk");
+        $made[$label] = [(int) $row['id'], $content];
+    }
+    $run = s3a(['migrate', '--to', '3', '--file-id', $made['empty'][0] . ',' . $made['zero'][0], '--json']);
+    Suite::same(0, $run['exit'], 'both move', $run['err']);
+    Suite::same(2, $run['json']['moved'] ?? null, 'moved 2');
+    foreach ($made as $label => [$id, $content]) {
+        check_in_s3($id, $content, $label);
+        Suite::same((string) strlen($content), file_row($id)['size'], "$label: size " . strlen($content));
+        Suite::same($content, fresh_file($id)->getData(), "$label: osTicket reads the content back");
+        fresh_file($id)->delete();
+    }
+});
