@@ -11,6 +11,8 @@
  * nothing else. Everything made here is removed at the end.
  */
 
+require_once dirname(__DIR__, 3) . '/support/FaultProxy.php';
+
 /**
  * @return array{exit: int, out: string, err: string, json: ?array} json:
  *   stdout decoded when --json was given
@@ -52,20 +54,27 @@ function audit_finding(array $run, string $kind, $fileIdOrName): ?array
     return null;
 }
 
-/** Runs $body while the plugin's saved endpoint is one where nothing answers (an outage). */
-function audit_store_down(callable $body)
+/** Runs $body while the plugin's saved endpoint is another one (a proxy, or nothing: an outage). */
+function audit_with_endpoint(string $endpoint, callable $body)
 {
     $namespace = db_input(s3_instance()->getNamespace());
-    $saved = rows('SELECT value FROM ' . CONFIG_TABLE . " WHERE namespace=$namespace AND `key`='endpoint'")[0]['value'];
-    $socket = stream_socket_server('tcp://127.0.0.1:0');
-    $closed = 'http://' . stream_socket_get_name($socket, false);
-    fclose($socket);
-    db_query('UPDATE ' . CONFIG_TABLE . ' SET value=' . db_input($closed) . " WHERE namespace=$namespace AND `key`='endpoint'");
+    $where = CONFIG_TABLE . " WHERE namespace=$namespace AND `key`='endpoint'";
+    $saved = rows("SELECT value FROM $where")[0]['value'];
+    db_query('UPDATE ' . CONFIG_TABLE . ' SET value=' . db_input($endpoint) . " WHERE namespace=$namespace AND `key`='endpoint'");
     try {
-        return $body($closed);
+        return $body();
     } finally {
         db_query('UPDATE ' . CONFIG_TABLE . ' SET value=' . db_input($saved) . " WHERE namespace=$namespace AND `key`='endpoint'");
     }
+}
+
+/** Runs $body while the plugin's saved endpoint is a port where nothing answers (an outage). */
+function audit_store_down(callable $body)
+{
+    $socket = stream_socket_server('tcp://127.0.0.1:0');
+    $closed = 'http://' . stream_socket_get_name($socket, false);
+    fclose($socket);
+    return audit_with_endpoint($closed, function () use ($body, $closed) { return $body($closed); });
 }
 
 function audit_new_file(string $name, int $size, string $storage): array
@@ -101,6 +110,37 @@ test('audit: a whole store audits ok (exit 0, JSON ok=true, every S3 row checked
     $text = audit_command();
     Suite::same(0, $text['exit'], 'without --json: exits 0 too');
     Suite::contains('audit: OK, nothing wrong found.', $text['out'], 'and says so');
+});
+
+test('audit: rows of the official plugin\'s first versions (no attrs) are looked for at KEY, then FOLDER/KEY', function () {
+    $rows = [];
+    foreach (['folder' => 2100, 'root' => 2200, 'gone' => 2300] as $where => $size) {
+        [$row, $bytes] = audit_new_file("audit-legacy-$where.txt", $size, '3');
+        db_query('UPDATE ' . FILE_TABLE . ' SET attrs=NULL WHERE id=' . db_input($row['id']));
+        $rows[$where] = $row;
+        if ($where === 'root') { // the official plugin's current code wrote such rows at the bare KEY
+            s3()->putString($row['key'], $bytes);
+            s3()->delete(object_key_for($row));
+        } elseif ($where === 'gone') {
+            s3()->delete(object_key_for($row));
+        }
+    }
+    use_storage('D');
+    try {
+        $run = audit_command('--json');
+        $ids = array_map(function ($r) { return (int) $r['id']; }, $rows);
+        Suite::same(['missing_object ' . $rows['gone']['id']],
+            audit_kinds($run, function ($f) use ($ids) { return in_array($f['file_id'], $ids, true); }),
+            'found under FOLDER/KEY and under KEY; only the one at neither is missing');
+        $detail = audit_finding($run, 'missing_object', (int) $rows['gone']['id'])['detail'] ?? '';
+        Suite::contains('s3://' . bucket() . '/' . $rows['gone']['key'] . ' nor at s3://' . bucket() . '/'
+            . object_key_for($rows['gone']), $detail, 'naming both keys it looked at');
+    } finally {
+        foreach ($rows as $row) {
+            fresh_file((int) $row['id'])->delete();
+        }
+    }
+    Suite::same(null, s3()->head($rows['root']['key']), 'clean-up: the object at the bucket\'s root is deleted with its file');
 });
 
 test('audit: each kind of finding, provoked through real paths, in the JSON, the table and the exit status', function () {
@@ -194,6 +234,24 @@ test('audit: a store that does not answer is "cannot check" with the reason, nev
     Suite::same($inS3, $kinds, 'every S3 row is cannot_check, none missing');
     $f = audit_finding($run, 'cannot_check', Shared::$values['audit']['kept']);
     Suite::contains('reachable', $f['detail'] ?? '', 'the reason says what to check');
+});
+
+test('audit against AWS\'s answers without s3:ListBucket (403 for a missing object): cannot_check, not fine, not missing', function () {
+    $made = Shared::$values['audit'];
+    $proxy = new FaultProxy('--missing-as-403');
+    try {
+        $run = audit_with_endpoint($proxy->endpoint(), function () { return audit_command('--json', '--list-objects'); });
+    } finally {
+        $proxy->stop();
+    }
+    Suite::same(1, $run['exit'], 'exits 1', $run['err']);
+    $f = audit_finding($run, 'cannot_check', $made['missing']);
+    Suite::contains('Without s3:ListBucket on the bucket S3 answers 403 also for an object that does not exist',
+        $f['detail'] ?? '', 'the deleted object is cannot_check, saying why', json_encode($run['json']['findings'] ?? null));
+    Suite::same(null, audit_finding($run, 'missing_object', $made['missing']), 'and not missing_object');
+    Suite::check(audit_finding($run, 'size_mismatch', $made['resized']) !== null, 'an object that is there is still checked');
+    Suite::check(audit_finding($run, 'cannot_list', 's3://' . bucket() . '/' . env('OST_S3_FOLDER') . '/') !== null,
+        'the refused listing is cannot_list');
 });
 
 test('audit --list-objects without s3:ListBucket: the listing is reported refused, the rest still checked', function () {
