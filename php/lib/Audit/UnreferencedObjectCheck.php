@@ -130,8 +130,9 @@ final class UnreferencedObjectCheck
         if ($owners) {
             $owner = $owners[0];
             return new Finding(Finding::OBJECT_WITHOUT_ROW, (int) $owner['id'], (string) $owner['name'], sprintf(
-                '%s: no S3 row reads it; file %d with this key is stored in backend %s, so this is a copy left '
-                . 'behind (a migration away from S3 that stopped before deleting it).', $what, (int) $owner['id'], $owner['bk']));
+                '%s: no S3 row reads it; file %d with this key is stored in backend %s, so this is a copy nothing '
+                . 'reads (left by an interrupted migration, to or from S3; `s3-attachments migrate` removes what '
+                . 'its own interrupted runs left).', $what, (int) $owner['id'], $owner['bk']));
         }
         return new Finding(Finding::OBJECT_WITHOUT_ROW, null, $key, $what
             . ': no ost_file row has its key (a deleted file whose object was not removed, or not an attachment).');

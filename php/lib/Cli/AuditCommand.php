@@ -60,6 +60,10 @@ final class AuditCommand implements Command
         // One writer at a time: --fix must not race a migration's chunk deletes.
         $lock = $options->flag('fix') ? StoreLock::acquire('audit --fix') : null;
         $console = Console::standard();
+        if (!$lock && StoreLock::heldElsewhere()) {
+            $console->log('audit: a migration (or audit --fix) is running now: orphan chunks and objects '
+                . 'without a row may be its work in progress. Audit again when it has finished.');
+        }
         $auditor = new Auditor($store, new StoreRows(), $console);
         try {
             $report = $auditor->run($jobs, $options->flag('list-objects'));

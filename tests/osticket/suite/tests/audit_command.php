@@ -169,11 +169,15 @@ test('audit: each kind of finding, provoked through real paths, in the JSON, the
     Suite::same(201, $status, 'the API takes the ticket while the store is down', $number);
     $fallback = ticket_files($number)[$fallbackName] ?? null;
     Suite::same('D', $fallback['bk'] ?? null, 'its attachment silently went to the database');
-    // An object no row names.
+    // An object no row names, and the copy of a database file that a
+    // migration to S3 uploaded before it was killed (the row never switched).
     $stray = env('OST_S3_FOLDER') . '/audit-stray-' . bin2hex(random_bytes(6));
     s3()->putString($stray, unique_bytes(1234, 'stray'));
+    [$copied, $copiedBytes] = audit_new_file('audit-copied.txt', 2500, 'D');
+    s3()->putString(object_key_for($copied), $copiedBytes);
+    use_storage('3');
     $made += ['missing' => (int) $missing['id'], 'resized' => (int) $resized['id'], 'moved' => (int) $moved['id'],
-        'rowless' => (int) $rowless['id'], 'fallback' => (int) ($fallback['id'] ?? 0), 'stray' => $stray,
+        'rowless' => (int) $rowless['id'], 'copied' => (int) $copied['id'], 'fallback' => (int) ($fallback['id'] ?? 0), 'stray' => $stray,
         'ticket' => $number, 'fallback_name' => $fallbackName, 'fallback_bytes' => file_db_bytes((int) ($fallback['id'] ?? 0))];
 
     $run = audit_command('--json', '--list-objects');
@@ -186,7 +190,8 @@ test('audit: each kind of finding, provoked through real paths, in the JSON, the
         . " WHERE bk='D' AND (created>" . db_input($first['created']) . ' OR (created=' . db_input($first['created'])
         . ' AND id>' . db_input($first['id']) . '))'));
     $expected = array_merge($fallbacks, ['missing_object ' . $missing['id'], 'size_mismatch ' . $resized['id'],
-        'orphan_chunks ' . $moved['id'], 'orphan_chunks ' . $rowless['id'], 'object_without_row -']);
+        'orphan_chunks ' . $moved['id'], 'orphan_chunks ' . $rowless['id'], 'object_without_row -',
+        'object_without_row ' . $copied['id']]);
     sort($expected);
     Suite::same($expected, audit_kinds($run), 'exactly these findings (kind, file id)');
     Suite::check(in_array('silent_fallback ' . $made['fallback'], $fallbacks, true), 'the API upload is one of the fallbacks');
@@ -205,6 +210,9 @@ test('audit: each kind of finding, provoked through real paths, in the JSON, the
     $f = audit_finding($run, 'object_without_row', $stray);
     Suite::contains('1234 bytes', $f['detail'] ?? '', 'object_without_row: the stray object, with its size');
     Suite::check(is_array($f) && array_key_exists('file_id', $f) && $f['file_id'] === null, 'and a null file id', json_encode($f));
+    $f = audit_finding($run, 'object_without_row', (int) $copied['id']);
+    Suite::contains('file ' . $copied['id'] . ' with this key is stored in backend D', $f['detail'] ?? '',
+        'object_without_row: a copy of a database file names that file');
     $counts = $run['json']['counts'] ?? [];
     Suite::same(2, $counts['orphan_chunks'] ?? null, 'counts.orphan_chunks: 2 files');
     Suite::same(3, $counts['orphan_chunk_rows'] ?? null, 'counts.orphan_chunk_rows: 3');
@@ -285,7 +293,8 @@ test('audit --fix: deletes only the orphan chunks, reports what it freed, checks
         $counts['freed_chunk_bytes'] ?? null], 'freed: 2 files, 3 chunk rows, 630000 bytes');
     Suite::same([0, 0], [$counts['orphan_chunks'] ?? null, $counts['orphan_chunk_rows'] ?? null], 'none left on the re-check');
     Suite::same([], audit_kinds($run, function ($f) { return $f['kind'] === 'orphan_chunks'; }), 'no orphan_chunks finding');
-    Suite::same(['missing_object ' . $made['missing'], 'object_without_row -', 'size_mismatch ' . $made['resized']],
+    Suite::same(['missing_object ' . $made['missing'], 'object_without_row -', 'object_without_row ' . $made['copied'],
+        'size_mismatch ' . $made['resized']],
         audit_kinds($run), 'the other findings are still reported');
     Suite::contains('OPTIMIZE TABLE', $run['err'], 'the admin is told how to give the space back to the disk');
     Suite::same('', file_db_bytes($made['moved']) . file_db_bytes($made['rowless']), 'the orphan chunks are gone');
@@ -302,6 +311,8 @@ test('audit: clean-up of what these tests made, then the store audits ok again',
         Suite::check((bool) fresh_file($made[$which])->delete(), "$which file deleted through osTicket");
     }
     s3()->delete($made['stray']);
+    s3()->delete(object_key_for(file_row($made['copied']))); // the database backend's delete leaves it
+    Suite::check((bool) fresh_file($made['copied'])->delete(), 'copied file deleted through osTicket');
     Suite::check((bool) Ticket::lookupByNumber($made['ticket'])->delete(), 'the fallback ticket deleted');
     // The failed upload's entries: provoked on purpose, so not the later log check's business.
     db_query('DELETE FROM ' . SYSLOG_TABLE . ' WHERE log LIKE ' . db_input('%' . $made['fallback_name'] . '%'));
