@@ -42,8 +42,9 @@ final class AuditCommand implements Command
             . "  orphan_chunks       ost_file_chunk rows of a file not in the database, or of no file\n"
             . "  object_without_row  (--list-objects) an object under the folder that no row reads\n"
             . "  cannot_list         (--list-objects) the store refused or failed the listing\n\n"
-            . "Options:\n" . Options::describe(self::OPTIONS)
-            . "  --root DIR" . str_repeat(' ', 12) . "the osTicket folder (default: found from the plugin's place)\n\n"
+            . "Options:\n" . Options::describe(self::OPTIONS
+                + ['root' => ['value' => 'DIR', 'help' => 'the osTicket folder (default: found from the plugin\'s place)']])
+            . "\n"
             . "Output: a table of findings and counts on stdout (--json: one JSON object); progress on stderr.\n"
             . "Exit status: 0 nothing wrong, 1 findings (after --fix: what is left), 2 wrong options,\n"
             . "3 the audit could not run (plugin, extension, database, or another --fix/migrate running).\n";
