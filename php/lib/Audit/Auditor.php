@@ -66,7 +66,44 @@ final class Auditor
             $this->console->endProgress();
             $report->count('objects_listed', $listed['listed']);
         }
+        $this->explainInterruptedMoves($report);
         return $report;
+    }
+
+    /**
+     * Chunks and objects of a move a migration left half-done are its to
+     * clean up on its next run: the findings about them say so.
+     */
+    private function explainInterruptedMoves(AuditReport $report, ?string $kind = null): void
+    {
+        $moves = $this->rows->interruptedMoves();
+        if ($kind === null) {
+            $report->count('interrupted_moves', count($moves));
+            if ($moves) {
+                $this->console->log(sprintf('audit: %d interrupted migration move%s pending: the next migrate '
+                    . 'run finishes or undoes %s.', count($moves), count($moves) === 1 ? ' is' : 's are',
+                    count($moves) === 1 ? 'it' : 'them'));
+            }
+        }
+        if (!$moves) {
+            return;
+        }
+        $byObject = [];
+        foreach ($moves as $id => $move) {
+            if (isset($move['bucket'], $move['object'])) {
+                $byObject[$move['bucket'] . '/' . $move['object']] = $id;
+            }
+        }
+        $bucket = $this->store->settings()->bucket;
+        foreach ($report->findings($kind) as $finding) {
+            $id = $finding->fileId ?? ($finding->kind === Finding::OBJECT_WITHOUT_ROW
+                ? ($byObject[$bucket . '/' . $finding->name] ?? null) : null);
+            if ($id !== null && isset($moves[$id])) {
+                $finding->detail .= sprintf(' A migration of file %d (%s to %s) was interrupted: its next run '
+                    . '(`s3-attachments migrate`, or the cron batch) finishes or undoes it.',
+                    $id, $moves[$id]['from'] ?? '?', $moves[$id]['to'] ?? '?');
+            }
+        }
     }
 
     /**
@@ -86,6 +123,7 @@ final class Auditor
             $freed['chunks'], $freed['files'], $freed['bytes'], Console::mib($freed['bytes'])));
         $report->withdraw(Finding::ORPHAN_CHUNKS);
         $this->orphanChunks($report);
+        $this->explainInterruptedMoves($report, Finding::ORPHAN_CHUNKS);
     }
 
     private function orphanChunks(AuditReport $report): void

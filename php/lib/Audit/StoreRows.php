@@ -11,6 +11,7 @@
 namespace S3Native\Audit;
 
 require_once __DIR__ . '/AuditFailed.php';
+require_once __DIR__ . '/../Migration/Journal.php';
 
 final class StoreRows
 {
@@ -116,6 +117,23 @@ final class StoreRows
             }
         }
         return $byKey;
+    }
+
+    /**
+     * Moves a migration began and did not finish (killed, store down): the
+     * migration's journal, which its next run finishes or undoes.
+     *
+     * @return array<int, array{from?: string, to?: string, bucket?: string, object?: string}> file id => entry
+     */
+    public function interruptedMoves(): array
+    {
+        $moves = [];
+        foreach ($this->rows('SELECT `key`, value FROM ' . CONFIG_TABLE . ' WHERE namespace='
+            . db_input(\S3Native\Migration\Journal::NAMESPACE)) as $row) {
+            $entry = json_decode((string) $row['value'], true);
+            $moves[(int) $row['key']] = is_array($entry) ? $entry : [];
+        }
+        return $moves;
     }
 
     /** The store new files go to: Admin > Settings > System > Store Attachments. */

@@ -14,13 +14,17 @@
 require_once dirname(__DIR__, 3) . '/support/FaultProxy.php';
 
 /**
+ * bin/s3-attachments COMMAND ... as an admin runs it: the helpdesk's CLI
+ * PHP on the plugin's copy, from another working directory.
+ *
+ * @param array<string, string> $env added to the environment
  * @return array{exit: int, out: string, err: string, json: ?array} json:
  *   stdout decoded when --json was given
  */
-function audit_command(string ...$args): array
+function audit_tool(array $args, array $env = []): array
 {
-    $cmd = array_merge([env('OST_PHP'), env('OST_ROOT') . '/include/plugins/s3-native/bin/s3-attachments', 'audit'], $args);
-    $proc = proc_open($cmd, [1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes, sys_get_temp_dir());
+    $cmd = array_merge([env('OST_PHP'), env('OST_ROOT') . '/include/plugins/s3-native/bin/s3-attachments'], $args);
+    $proc = proc_open($cmd, [1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes, sys_get_temp_dir(), array_merge(getenv(), $env));
     $out = stream_get_contents($pipes[1]);
     $err = stream_get_contents($pipes[2]);
     fclose($pipes[1]);
@@ -28,6 +32,11 @@ function audit_command(string ...$args): array
     $exit = proc_close($proc);
     $json = in_array('--json', $args, true) ? json_decode($out, true) : null;
     return ['exit' => $exit, 'out' => $out, 'err' => $err, 'json' => is_array($json) ? $json : null];
+}
+
+function audit_command(string ...$args): array
+{
+    return audit_tool(array_merge(['audit'], $args));
 }
 
 /** Findings as "kind file_id" strings (sorted), the shape most checks compare. */
@@ -150,12 +159,15 @@ test('audit: each kind of finding, provoked through real paths, in the JSON, the
     s3()->delete(object_key_for($missing));
     [$resized] = audit_new_file('audit-resized.txt', 5000, '3');
     s3()->putString(object_key_for($resized), unique_bytes(5007, 'other'));
-    // A migration to S3 killed after it switched the row, before it deleted
-    // the chunks: the object is whole, the chunks (two: osTicket's are 500 KiB) stay.
+    // A migration to S3 killed (-9) after it switched the row, before it
+    // deleted the chunks: the object is whole, the chunks (two: osTicket's
+    // are 500 KiB) stay, and the migration's journal remembers the move.
     [$moved, $movedBytes] = audit_new_file('audit-moved.bin', 600000, 'D');
-    s3()->putString(object_key_for($moved), $movedBytes);
-    db_query('UPDATE ' . FILE_TABLE . " SET bk='3', attrs=" . db_input(json_encode(['bucket' => bucket(),
-        'folder' => env('OST_S3_FOLDER')], JSON_UNESCAPED_SLASHES)) . ' WHERE id=' . db_input($moved['id']) . " AND bk='D'");
+    $killed = audit_tool(['migrate', '--to', '3', '--file-id', (string) $moved['id']],
+        ['S3_ATTACHMENTS_FAILPOINT' => 'after-switch']);
+    Suite::contains('failpoint after-switch', $killed['err'], 'the migration was killed after its switch', $killed['err']);
+    Suite::same('3', file_row((int) $moved['id'])['bk'], 'its row is in S3');
+    Suite::same(sha1($movedBytes), sha1((string) object_bytes(object_key_for($moved))), 'its object is whole');
     // A delete killed after the row went, before the database backend's unlink.
     [$rowless, $rowlessBytes] = audit_new_file('audit-rowless.txt', 30000, 'D');
     db_query('DELETE FROM ' . FILE_TABLE . ' WHERE id=' . db_input($rowless['id']));
@@ -204,6 +216,9 @@ test('audit: each kind of finding, provoked through real paths, in the JSON, the
     $f = audit_finding($run, 'orphan_chunks', (int) $moved['id']);
     Suite::contains('2 chunk rows, 600000 bytes', $f['detail'] ?? '', 'orphan chunks of the moved file: count and bytes');
     Suite::contains('backend 3', $f['detail'] ?? '', 'saying where the file is now');
+    Suite::contains('A migration of file ' . $moved['id'] . ' (D to 3) was interrupted', $f['detail'] ?? '',
+        'and that an interrupted migration left them');
+    Suite::same(1, $run['json']['counts']['interrupted_moves'] ?? null, 'counts.interrupted_moves');
     $f = audit_finding($run, 'orphan_chunks', (int) $rowless['id']);
     Suite::contains('1 chunk row, 30000 bytes', $f['detail'] ?? '', 'orphan chunks of the deleted row: count and bytes');
     Suite::contains('no ost_file row', $f['detail'] ?? '', 'saying the row is gone');
@@ -307,6 +322,11 @@ test('audit --fix: deletes only the orphan chunks, reports what it freed, checks
 
 test('audit: clean-up of what these tests made, then the store audits ok again', function () {
     $made = Shared::$values['audit'];
+    // The next migration finishes the interrupted move (its chunks are gone already) and forgets it.
+    $again = audit_tool(['migrate', '--to', '3', '--file-id', (string) $made['moved'], '--json']);
+    Suite::same(0, $again['exit'], 'the next migrate run finishes', $again['err']);
+    Suite::same([], rows('SELECT `key` FROM ' . CONFIG_TABLE . ' WHERE namespace=' . db_input('s3-native.moving')), // the migration's journal
+        'no interrupted move is left');
     foreach (['kept', 'missing', 'resized', 'moved'] as $which) {
         Suite::check((bool) fresh_file($made[$which])->delete(), "$which file deleted through osTicket");
     }
