@@ -97,10 +97,29 @@ function audit_new_file(string $name, int $size, string $storage): array
     return [$row, $bytes];
 }
 
+/** @return array<int, int> file id => chunk rows, for the files that have any */
+function audit_chunk_counts(array $ids): array
+{
+    $counts = [];
+    foreach (rows('SELECT file_id, COUNT(*) AS n FROM ' . FILE_CHUNK_TABLE . ' WHERE file_id IN ('
+        . implode(',', array_map('intval', $ids)) . ') GROUP BY file_id') as $row) {
+        $counts[(int) $row['file_id']] = (int) $row['n'];
+    }
+    return $counts;
+}
+
 function audit_count_rows(string $table): int
 {
     return (int) rows("SELECT COUNT(*) AS n FROM $table")[0]['n'];
 }
+
+test('audit: wrong options are refused (exit 2)', function () {
+    $run = audit_command('--jobs', '0');
+    Suite::same(2, $run['exit'], '--jobs 0: exit 2');
+    Suite::contains('--jobs must be a whole number from 1 to 256', $run['err'], 'naming the option and its range');
+    $run = audit_command('--list');
+    Suite::same(2, $run['exit'], 'an unknown option: exit 2');
+});
 
 test('audit: a whole store audits ok (exit 0, JSON ok=true, every S3 row checked)', function () {
     [$row] = audit_new_file('audit-kept.txt', 3000, '3');
@@ -295,6 +314,25 @@ test('audit --list-objects without s3:ListBucket: the listing is reported refuse
         'the object checks still ran');
     Suite::check(!array_key_exists('objects_listed', $run['json']['counts'] ?? []) || $run['json']['counts']['objects_listed'] === 0,
         'no listing counted', json_encode($run['json']['counts'] ?? null));
+});
+
+test('audit --fix while a migration holds the store lock: exit 3, nothing deleted; a read-only audit warns', function () {
+    $made = Shared::$values['audit'];
+    // The lock every migrate run (and --fix) takes, held here as a running migration would.
+    $lock = db_input(substr('s3-attachments:' . DBNAME . ':' . TABLE_PREFIX, 0, 64));
+    Suite::same('1', (string) rows("SELECT GET_LOCK($lock, 0) AS got")[0]['got'], 'the suite holds the store lock');
+    try {
+        $fix = audit_command('--json', '--fix');
+        $read = audit_command('--json');
+    } finally {
+        db_query("SELECT RELEASE_LOCK($lock)");
+    }
+    Suite::same(3, $fix['exit'], '--fix: exit 3, the audit could not run', $fix['err']);
+    Suite::contains('another s3-attachments run', $fix['err'], 'saying why');
+    Suite::same('', $fix['out'], 'and printing no report');
+    Suite::same(2, count(audit_chunk_counts([$made['moved'], $made['rowless']])), 'the orphan chunks are all still there');
+    Suite::same(1, $read['exit'], 'a read-only audit still runs (exit 1: the findings)', $read['err']);
+    Suite::contains('a migration (or audit --fix) is running now', $read['err'], 'warning that findings may be its work in progress');
 });
 
 test('audit --fix: deletes only the orphan chunks, reports what it freed, checks again', function () {
