@@ -22,6 +22,8 @@ final class Selection
     public $maxSize;
     /** @var int|null */
     public $limit;
+    /** @var list<int> ids never to take (the cron batch's files that failed recently) */
+    public $excludeIds = [];
 
     public function __construct(string $to, ?string $from = null)
     {
@@ -37,6 +39,9 @@ final class Selection
         }
         if ($this->fileIds !== null) {
             $w[] = $this->fileIds ? 'id IN (' . Db::idList($this->fileIds) . ')' : '0';
+        }
+        if ($this->excludeIds) {
+            $w[] = 'id NOT IN (' . Db::idList($this->excludeIds) . ')';
         }
         if ($this->minSize !== null) {
             $w[] = 'size >= ' . (int) $this->minSize;

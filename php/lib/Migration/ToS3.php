@@ -6,9 +6,10 @@
  * time, one query per group) and handed to the extension's upload queue,
  * which keeps up to `jobs` PUTs in flight on its own threads while PHP reads
  * the next group. Larger files stream through one multipart upload, window
- * by window, while the queue keeps working. Memory: one group (GROUP_BYTES)
- * + what the queue buffers (QUEUE_BYTES) + one window of a large file (8 MB)
- * + the extension's part buffer, whatever the sizes of the files.
+ * by window, while the queue keeps working. Memory: one group (RunControl's
+ * groupBytes, 16 MiB, plus one file of at most 16 MiB) + what the queue
+ * buffers (queueBytes, 64 MiB) + one window of a large file (8 MB) + the
+ * extension's multipart buffer (16 MiB), whatever the sizes of the files.
  *
  * A file is switched only after (1) its bytes matched ost_file.size and
  * ost_file.signature while read, and (2) the store confirmed the CRC32C of
@@ -29,12 +30,8 @@ final class ToS3
 {
     /** The extension's default multipart threshold: larger files go multipart, not through the queue. */
     const WHOLE_FILE_MAX = 16 << 20;
-    /** Bytes of small files read in one query. */
-    const GROUP_BYTES = 32 << 20;
     /** Files read in one query. */
     const GROUP_FILES = 256;
-    /** Bytes the queue may hold (queued and in flight). */
-    const QUEUE_BYTES = 64 << 20;
     /** Rows fetched per selection query. */
     const PAGE = 1000;
     /** After this many store failures in a row the run stops: the store is down or refusing. */
@@ -74,7 +71,7 @@ final class ToS3
 
     public function run(Selection $selection): void
     {
-        $this->queue = SequentialUploadQueue::open($this->backend, $this->control->jobs, self::QUEUE_BYTES);
+        $this->queue = SequentialUploadQueue::open($this->backend, $this->control->jobs, $this->control->queueBytes);
         $taken = 0;
         $after = 0;
         try {
@@ -117,7 +114,7 @@ final class ToS3
             }
             $group[] = $row;
             $groupBytes += (int) $row['size'];
-            if ($groupBytes >= self::GROUP_BYTES || count($group) >= self::GROUP_FILES) {
+            if ($groupBytes >= $this->control->groupBytes || count($group) >= self::GROUP_FILES) {
                 $this->smallGroup($group);
                 $group = [];
                 $groupBytes = 0;

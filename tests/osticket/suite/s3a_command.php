@@ -22,8 +22,9 @@ function s3a(array $args, array $env = []): array
     fclose($pipes[2]);
     $exit = proc_close($proc);
     $json = json_decode($out, true);
-    // proc_close() gives -1 for a process killed by a signal; the failpoint says which.
-    $signal = $exit === -1 || $exit > 128 ? 9 : null;
+    // proc_close() gives the raw wait status of a process killed by a
+    // signal: its number (the commands themselves exit 0 to 4).
+    $signal = $exit > 4 && $exit < 128 ? $exit : null;
     return ['exit' => $exit, 'out' => $out, 'err' => $err, 'json' => is_array($json) ? $json : null,
         'signal' => $signal];
 }
@@ -97,4 +98,14 @@ function chunk_lengths(int $id): array
 {
     return array_map('intval', array_column(rows('SELECT LENGTH(filedata) AS n FROM ' . FILE_CHUNK_TABLE
         . ' WHERE file_id=' . $id . ' ORDER BY chunk_id'), 'n'));
+}
+
+/** The ost_config namespace of the plugin instance's settings. */
+function plugin_config_namespace(): string
+{
+    $rows = rows('SELECT namespace FROM ' . CONFIG_TABLE . " WHERE namespace LIKE 'plugin.%.instance.%' AND `key`='bucket'");
+    if (count($rows) !== 1) {
+        throw new RuntimeException('expected one configured plugin instance, found ' . count($rows));
+    }
+    return $rows[0]['namespace'];
 }
