@@ -68,7 +68,7 @@ function open_uploads(): array
 }
 
 /** Checks that a file moved to S3 whole: row, object bytes and headers, no chunk left. */
-function check_in_s3(int $id, string $bytes, string $what): void
+function moved_to_s3(int $id, string $bytes, string $what): void
 {
     $row = file_row($id);
     Suite::same('3', $row['bk'] ?? null, "$what: ost_file.bk is 3");
@@ -83,7 +83,7 @@ function check_in_s3(int $id, string $bytes, string $what): void
 }
 
 /** Checks that a file is in the database whole (as osTicket lays it out) and has no object. */
-function check_in_db(int $id, string $bytes, string $what, bool $noObject = true): void
+function kept_in_db(int $id, string $bytes, string $what, bool $noObject = true): void
 {
     $row = file_row($id);
     Suite::same('D', $row['bk'] ?? null, "$what: ost_file.bk is D");

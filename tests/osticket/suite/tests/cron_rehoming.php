@@ -65,10 +65,10 @@ test('cron re-homing: off by default; on, api/cron.php and the auto-cron move da
         $auto = run_cron(true);
         Suite::same(0, $auto['exit'], 'the auto-cron signal runs', $auto['out']);
         foreach ($small as $id => $bytes) {
-            check_in_s3($id, $bytes, "auto-cron: file $id");
+            moved_to_s3($id, $bytes, "auto-cron: file $id");
         }
         Suite::same('D', file_row($bigId)['bk'], 'auto-cron: a file above 16 MiB is left for api/cron.php');
-        check_in_db($damagedId, file_db_bytes($damagedId), 'auto-cron: the damaged file stays');
+        kept_in_db($damagedId, file_db_bytes($damagedId), 'auto-cron: the damaged file stays');
         $log = cron_log_entries();
         Suite::contains('Cron batch (auto-cron): moved', (string) ($log[0]['log'] ?? ''), 'a one-line summary in the system log');
         Suite::contains('1 failed', (string) ($log[0]['log'] ?? ''), 'counting the damaged file');
@@ -78,11 +78,11 @@ test('cron re-homing: off by default; on, api/cron.php and the auto-cron move da
 
         $cron = run_cron(false);
         Suite::same(0, $cron['exit'], 'api/cron.php runs', $cron['out']);
-        check_in_s3($bigId, $big, 'api/cron.php: the 16 MiB + 1000 bytes file');
+        moved_to_s3($bigId, $big, 'api/cron.php: the 16 MiB + 1000 bytes file');
         $log = cron_log_entries();
         Suite::contains('Cron batch (cron): moved', (string) ($log[2]['log'] ?? ''), 'its summary');
         Suite::same(3, count($log), 'the damaged file is not retried (nor logged again) within a day');
-        check_in_db($damagedId, file_db_bytes($damagedId), 'the damaged file is still whole as it was');
+        kept_in_db($damagedId, file_db_bytes($damagedId), 'the damaged file is still whole as it was');
         Suite::same([], journal_ids(), 'nothing is left half-done');
     } finally {
         set_cron_migrate(false);

@@ -90,10 +90,10 @@ test('migrate --to 3: good files move verified, damaged ones stay and are named 
     Suite::contains('OPTIMIZE TABLE', $run['err'], 'the summary advises OPTIMIZE TABLE to give the space back');
 
     foreach (['note.txt', 'exact-2-chunks.bin', 'ends-in-zero.bin', 'big-40MiB.bin'] as $name) {
-        check_in_s3($ids[$name], $files[$name][0], $name);
+        moved_to_s3($ids[$name], $files[$name][0], $name);
     }
     foreach ($damaged as $name => $bytes) {
-        check_in_db($ids[$name], $bytes, "$name (left as it was)");
+        kept_in_db($ids[$name], $bytes, "$name (left as it was)");
     }
     Suite::same([], journal_ids(), 'no interrupted move is left in the journal');
     Suite::same([], open_uploads(), 'no multipart upload is left open');
@@ -124,14 +124,14 @@ test('migrate --to D: the way back, chunked as osTicket does, objects deleted; a
         'the file of 500 KiB + 1 byte ending in "0" is refused');
     Suite::contains('one byte short', (string) ($run['json']['failures'][0]['reason'] ?? ''), 'because osTicket would serve it short');
     foreach (['note.txt', 'exact-2-chunks.bin', 'big-40MiB.bin'] as $name) {
-        check_in_db($ids[$name], $files[$name][0], "$name back in D", false);
+        kept_in_db($ids[$name], $files[$name][0], "$name back in D", false);
         Suite::same(null, s3()->head($keys[$name]), "$name: its object is deleted");
         Suite::same(null, file_row($ids[$name])['attrs'], "$name: attrs cleared");
         Suite::same(array_map('strlen', str_split($files[$name][0], 512000)), chunk_lengths($ids[$name]),
             "$name: 500 KiB chunks from 0, as osTicket writes them");
         Suite::same(sha1($files[$name][0]), sha1(fresh_file($ids[$name])->getData()), "$name: osTicket reads it whole");
     }
-    check_in_s3($ids['ends-in-zero.bin'], $files['ends-in-zero.bin'][0], 'ends-in-zero.bin stays in S3');
+    moved_to_s3($ids['ends-in-zero.bin'], $files['ends-in-zero.bin'][0], 'ends-in-zero.bin stays in S3');
     Suite::same([], journal_ids(), 'no interrupted move is left in the journal');
     foreach ($ids as $name => $id) {
         if (file_row($id)) {
@@ -161,7 +161,7 @@ test('zero-byte and "0" files: what osTicket\'s create() leaves in D, moved exac
     Suite::same(0, $run['exit'], 'both move', $run['err']);
     Suite::same(2, $run['json']['moved'] ?? null, 'moved 2');
     foreach ($made as $label => [$id, $content]) {
-        check_in_s3($id, $content, $label);
+        moved_to_s3($id, $content, $label);
         Suite::same((string) strlen($content), file_row($id)['size'], "$label: size " . strlen($content));
         Suite::same($content, fresh_file($id)->getData(), "$label: osTicket reads the content back");
         fresh_file($id)->delete();

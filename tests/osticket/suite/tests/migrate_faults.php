@@ -82,7 +82,7 @@ test('migrate --to 3 killed with SIGKILL at four moments, then run again: every 
         Suite::same(0, $rerun['exit'], "$point: the rerun exits 0", $rerun['err']);
         Suite::check(($rerun['json']['recovered'] ?? 0) > 0, "$point: the rerun completed the interrupted moves first");
         foreach ($files as $id => $bytes) {
-            check_in_s3($id, $bytes, "$point: file $id");
+            moved_to_s3($id, $bytes, "$point: file $id");
         }
         Suite::same([], journal_ids(), "$point: the journal is empty");
         Suite::same([], open_uploads(), "$point: no multipart upload is left open");
@@ -112,7 +112,7 @@ test('migrate --to D killed with SIGKILL after the chunks and after the switch, 
         $rerun = s3a(['migrate', '--to', 'D', '--file-id', $ids, '--json']);
         Suite::same(0, $rerun['exit'], "$point: the rerun exits 0", $rerun['err']);
         foreach ($files as $id => $bytes) {
-            check_in_db($id, $bytes, "$point: file $id", false);
+            kept_in_db($id, $bytes, "$point: file $id", false);
             Suite::same(null, s3()->head($keys[$id]), "$point: file $id: its object is deleted");
         }
         Suite::same([], journal_ids(), "$point: the journal is empty");
@@ -138,9 +138,9 @@ test('a bucket that stops taking writes mid-run: the first files move, the other
     foreach ($files as $id => $bytes) {
         if (file_row($id)['bk'] === '3') {
             $moved++;
-            check_in_s3($id, $bytes, "file $id (taken)");
+            moved_to_s3($id, $bytes, "file $id (taken)");
         } else {
-            check_in_db($id, $bytes, "file $id (refused)");
+            kept_in_db($id, $bytes, "file $id (refused)");
         }
     }
     Suite::same(2, $moved, 'two rows switched');
@@ -163,7 +163,7 @@ test('the store going down mid-run: moved files complete, the rest whole in the 
     foreach ($files as $id => $bytes) {
         $row = file_row($id);
         if ($row['bk'] === '3') {
-            check_in_s3($id, $bytes, "file $id (moved)");
+            moved_to_s3($id, $bytes, "file $id (moved)");
         } else {
             Suite::same(sha1($bytes), sha1(file_db_bytes($id)), "file $id: still whole in the database");
         }
@@ -173,7 +173,7 @@ test('the store going down mid-run: moved files complete, the rest whole in the 
     $rerun = s3a(['migrate', '--to', '3', '--file-id', implode(',', array_keys($files)), '--json']);
     Suite::same([0, 3], [$rerun['exit'], $rerun['json']['moved'] ?? null], 'the next run moves the other three', $rerun['err']);
     foreach ($files as $id => $bytes) {
-        check_in_s3($id, $bytes, "file $id after the rerun");
+        moved_to_s3($id, $bytes, "file $id after the rerun");
     }
     Suite::same([], journal_ids(), 'the journal is empty');
     check_no_stray_objects('after the outage');
@@ -194,7 +194,7 @@ test('two migrations at once: the second refuses to start, changing nothing', fu
     Suite::same(3, $second['exit'], 'exit 3: could not start');
     Suite::contains('another s3-attachments run', $second['err'], 'saying another run is working');
     foreach ($files as $id => $bytes) {
-        check_in_db($id, $bytes, "file $id untouched");
+        kept_in_db($id, $bytes, "file $id untouched");
     }
     // And two real runs started together: one moves everything, the other refuses or finds nothing left.
     $procs = [];
@@ -213,7 +213,7 @@ test('two migrations at once: the second refuses to start, changing nothing', fu
     Suite::check($exits === [0, 0] || $exits === [0, 3], 'together: both succeed (one after the other) or one refuses',
         json_encode($exits));
     foreach ($files as $id => $bytes) {
-        check_in_s3($id, $bytes, "file $id moved once");
+        moved_to_s3($id, $bytes, "file $id moved once");
     }
     delete_files(array_keys($files));
 });
