@@ -171,23 +171,22 @@ final class MigrateCommand implements Command
             $c->log('  note: ' . $note);
         }
         if ($r->bytesFreed > 0) {
-            $c->log($this->optimizeAdvice());
+            $c->log($this->optimizeAdvice($r->bytesFreed));
         }
     }
 
     /**
-     * InnoDB keeps the space of deleted rows inside the table file; only a
-     * rebuild gives it back, and the rebuild writes a copy of what is left.
+     * InnoDB keeps the space of deleted rows inside the table's file; only a
+     * rebuild gives it back, and the rebuild writes a copy of what is left:
+     * the files still in the database (their sizes, from ost_file, rather
+     * than information_schema's estimates, which InnoDB updates lazily).
      */
-    private function optimizeAdvice(): string
+    private function optimizeAdvice(int $freed): string
     {
-        $t = Db::row('SELECT DATA_LENGTH + INDEX_LENGTH AS used, DATA_FREE AS free FROM information_schema.TABLES '
-            . 'WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ' . Db::quote(FILE_CHUNK_TABLE));
-        $used = (int) ($t['used'] ?? 0);
-        $free = (int) ($t['free'] ?? 0);
-        return sprintf('To give the space back to the disk, run in a quiet hour: OPTIMIZE TABLE %s; '
-            . '(it rebuilds the table: it needs about %s free on the database\'s disk, the size of the rows left, '
-            . 'and returns about %s; figures from information_schema, which InnoDB updates lazily).',
-            FILE_CHUNK_TABLE, Console::mib(max(0, $used - $free)), Console::mib($free));
+        $left = (int) (Db::row('SELECT COALESCE(SUM(size), 0) AS bytes FROM ' . FILE_TABLE . " WHERE bk = 'D'")['bytes'] ?? 0);
+        return sprintf('The database keeps the %s freed inside %s until the table is rebuilt. In a quiet hour, run: '
+            . 'OPTIMIZE TABLE %s; it rewrites what is left in it (%s of files still in the database), so it needs '
+            . 'about that much free disk on the database server.',
+            Console::mib($freed), FILE_CHUNK_TABLE, FILE_CHUNK_TABLE, Console::mib($left));
     }
 }
