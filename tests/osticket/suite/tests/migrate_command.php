@@ -140,6 +140,40 @@ test('migrate --to D: the way back, chunked as osTicket does, objects deleted; a
     }
 });
 
+test('which files: --limit, --min-size/--max-size, --from; --max-seconds stops cleanly and the next run goes on', function () {
+    $files = [];
+    foreach ([1000, 5000, 200000, 700000] as $size) {
+        $bytes = unique_bytes($size, 'select');
+        $files[db_file("select-$size.bin", $bytes)] = $bytes;
+    }
+    $ids = array_keys($files);
+    $list = implode(',', $ids);
+    $dry = function (array $more) use ($list) {
+        return s3a(array_merge(['migrate', '--to', '3', '--file-id', $list, '--dry-run', '--json'], $more))['json'] ?? [];
+    };
+    $limited = $dry(['--limit', '2']);
+    Suite::same([2, 6000], [$limited['selected'] ?? null, $limited['bytes_selected'] ?? null], '--limit 2: the first two by id');
+    $sized = $dry(['--min-size', '4k', '--max-size', '300k']);
+    Suite::same([2, 205000], [$sized['selected'] ?? null, $sized['bytes_selected'] ?? null], '--min-size 4k --max-size 300k');
+    Suite::same(0, $dry(['--from', 'F'])['selected'] ?? null, '--from F: none of these is in backend F');
+    Suite::same(['D' => ['files' => 4, 'bytes' => 906000]], $dry([])['by_source'] ?? null, 'a dry run counts per backend');
+
+    $stopped = s3a(['migrate', '--to', '3', '--file-id', $list, '--max-seconds', '0.001', '--json']);
+    Suite::same(4, $stopped['exit'], '--max-seconds spent: exit 4 (stopped early)', $stopped['err']);
+    Suite::same([0, 4], [$stopped['json']['moved'] ?? null, $stopped['json']['skipped'] ?? null], 'nothing started, all skipped');
+    Suite::contains('time limit', (string) ($stopped['json']['stopped'] ?? ''), 'saying why it stopped');
+    Suite::same([], journal_ids(), 'stopped cleanly: nothing half-done');
+    $first = s3a(['migrate', '--to', '3', '--file-id', $list, '--limit', '2', '--json']);
+    Suite::same([0, 2], [$first['exit'], $first['json']['moved'] ?? null], '--limit 2 moves two and exits 0');
+    Suite::same(['3', '3', 'D', 'D'], array_map(function ($id) { return file_row($id)['bk']; }, $ids), 'the first two by id');
+    $rest = s3a(['migrate', '--to', '3', '--file-id', $list, '--json']);
+    Suite::same([0, 2], [$rest['exit'], $rest['json']['moved'] ?? null], 'the next run moves the rest');
+    foreach ($files as $id => $bytes) {
+        moved_to_s3($id, $bytes, "file $id");
+        fresh_file($id)->delete();
+    }
+});
+
 test('zero-byte and "0" files: what osTicket\'s create() leaves in D, moved exactly', function () {
     // osTicket's backend D stores no chunk for either: create() returns
     // false and leaves the row, bk D, size 0, the signature of the content.
