@@ -66,6 +66,10 @@ final class ToDatabase
         $id = (int) $row['id'];
         $source = (string) $row['bk'];
         $fromS3 = $source === ObjectKeyResolver::BACKEND_CHAR;
+        if ((string) $row['key'] === '') {
+            $this->report->fail($row, 'ost_file.key is empty, so the file has no object name; left as it is');
+            return;
+        }
         $location = $fromS3 ? $this->store->location($row) : null;
         Journal::add([$id => ['from' => $source, 'to' => 'D', 'bucket' => $location ? $location->bucket : null,
             'object' => $location ? $location->objectKey() : null, 'attrs' => $row['attrs'], 'pid' => getmypid()]]);

@@ -105,6 +105,10 @@ final class ToS3
             if ($this->control->shouldStop($this->report)) {
                 break;
             }
+            if ((string) $row['key'] === '') {
+                $this->report->fail($row, 'ost_file.key is empty, so the file has no object name; left as it is');
+                continue;
+            }
             if ((int) $row['size'] > self::WHOLE_FILE_MAX) {
                 $this->smallGroup($group);
                 $group = [];
