@@ -71,9 +71,14 @@ final class AuditCommand implements Command
             if ($options->flag('fix')) {
                 $auditor->fix($report);
             }
-        } catch (AuditFailed | \S3AttachmentConfigException $e) {
+        } catch (\Throwable $e) {
+            // Not a finding: the audit did not get to the end, so it cannot say
+            // the store is fine or what is wrong with it (exit 1 would).
             $console->endProgress();
-            $console->log('s3-attachments audit: the audit could not run: ' . $e->getMessage());
+            $console->log('s3-attachments audit: the audit could not run to the end: '
+                . ($e instanceof AuditFailed ? '' : get_class($e) . ': ') . $e->getMessage()
+                . ($options->flag('fix') ? ' Nothing but orphan chunk rows can have been deleted' : ' Nothing was changed')
+                . '; fix the cause and run it again.');
             return ExitStatus::CANNOT_START;
         } finally {
             if ($lock) {
