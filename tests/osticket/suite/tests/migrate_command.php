@@ -112,18 +112,19 @@ test('migrate --to D: the way back, chunked as osTicket does, objects deleted; a
         Suite::check(false, 'the files of the previous test');
         return;
     }
-    $list = implode(',', [$ids['note.txt'], $ids['exact-2-chunks.bin'], $ids['ends-in-zero.bin'], $ids['big-40MiB.bin']]);
+    // The 40 MiB file stays in S3 (its way there is the case that matters; CI time).
+    $list = implode(',', [$ids['note.txt'], $ids['exact-2-chunks.bin'], $ids['ends-in-zero.bin']]);
     $keys = [];
-    foreach (['note.txt', 'exact-2-chunks.bin', 'ends-in-zero.bin', 'big-40MiB.bin'] as $name) {
+    foreach (['note.txt', 'exact-2-chunks.bin', 'ends-in-zero.bin'] as $name) {
         $keys[$name] = object_key_for(file_row($ids[$name]));
     }
     $run = s3a(['migrate', '--to', 'D', '--file-id', $list, '--json']);
     Suite::same(1, $run['exit'], 'exit 1: one file cannot go back');
-    Suite::same(3, $run['json']['moved'] ?? null, 'moved 3');
+    Suite::same(2, $run['json']['moved'] ?? null, 'moved 2');
     Suite::same([$ids['ends-in-zero.bin']], array_column($run['json']['failures'] ?? [], 'id'),
         'the file of 500 KiB + 1 byte ending in "0" is refused');
     Suite::contains('one byte short', (string) ($run['json']['failures'][0]['reason'] ?? ''), 'because osTicket would serve it short');
-    foreach (['note.txt', 'exact-2-chunks.bin', 'big-40MiB.bin'] as $name) {
+    foreach (['note.txt', 'exact-2-chunks.bin'] as $name) {
         kept_in_db($ids[$name], $files[$name][0], "$name back in D", false);
         Suite::same(null, s3()->head($keys[$name]), "$name: its object is deleted");
         Suite::same(null, file_row($ids[$name])['attrs'], "$name: attrs cleared");
