@@ -89,13 +89,22 @@ final class SourceReader
     /**
      * Deletes the copy a file had in a backend other than D and this
      * plugin's, through that backend's unlink(), seeing the row as it was
-     * there ($before: bk and attrs of then).
+     * there ($before: bk and attrs of then). Some unlink()s also write the
+     * row (osTicket's own "6" backend clears attrs and saves): the row's
+     * bk and attrs of now are put back if so.
      */
     public static function unlinkOther(array $before): void
     {
+        $id = (int) $before['id'];
+        $now = Db::row('SELECT bk, attrs FROM ' . FILE_TABLE . " WHERE id = $id");
         $backend = \FileStorageBackend::getInstance(self::model($before));
         if (!$backend->unlink()) {
             throw new \RuntimeException('backend "' . $before['bk'] . '" did not delete its copy');
+        }
+        $after = Db::row('SELECT bk, attrs FROM ' . FILE_TABLE . " WHERE id = $id");
+        if ($now !== null && $after !== null && $after !== $now) {
+            Db::exec('UPDATE ' . FILE_TABLE . ' SET bk = ' . Db::quote($now['bk']) . ', attrs = '
+                . Db::quote($now['attrs']) . " WHERE id = $id");
         }
     }
 

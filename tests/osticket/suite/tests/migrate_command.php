@@ -175,6 +175,23 @@ test('which files: --limit, --min-size/--max-size, --from; --max-seconds stops c
     }
 });
 
+test('a file of another backend (osTicket 1.6\'s upload folder, "6") moves through that backend\'s own read() and unlink()', function () {
+    $bytes = unique_bytes(150000, 'onesix') . '0';
+    $path = sys_get_temp_dir() . '/onesix-' . bin2hex(random_bytes(4)) . '.bin';
+    file_put_contents($path, $bytes);
+    [$key, $signature] = AttachmentFile::_getKeyAndHash($bytes);
+    // As osTicket's 1.6 upgrader leaves such a file: bk 6, its path in attrs.
+    db_query('INSERT INTO ' . FILE_TABLE . " SET ft='T', bk='6', type='application/pdf', size=" . strlen($bytes)
+        . ', `key`=' . db_input($key) . ', signature=' . db_input($signature) . ", name='from-1.6.pdf', attrs="
+        . db_input($path) . ', created=NOW()');
+    $id = (int) db_insert_id();
+    $run = s3a(['migrate', '--to', '3', '--file-id', (string) $id, '--json']);
+    Suite::same([0, 1], [$run['exit'], $run['json']['moved'] ?? null], 'moved', $run['err']);
+    moved_to_s3($id, $bytes, 'the 1.6 file');
+    Suite::check(!file_exists($path), 'its old copy deleted by the backend\'s own unlink()');
+    fresh_file($id)->delete();
+});
+
 test('zero-byte and "0" files: what osTicket\'s create() leaves in D, moved exactly', function () {
     // osTicket's backend D stores no chunk for either: create() returns
     // false and leaves the row, bk D, size 0, the signature of the content.
