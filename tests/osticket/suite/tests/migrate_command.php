@@ -105,6 +105,38 @@ test('migrate --to 3: good files move verified, damaged ones stay and are named 
     }
 });
 
+test('an API ticket\'s attachments kept in the database move to S3 and stay attached', function () {
+    use_storage('D');
+    $key = rows('SELECT apikey FROM ' . API_KEY_TABLE . " WHERE ipaddr='127.0.0.1' AND isactive=1")[0]['apikey'] ?? '';
+    $files = ['report.pdf' => ['application/pdf', unique_bytes(900000, 'api')], 'notes.txt' => ['text/plain', unique_bytes(2000, 'api')]];
+    $list = [];
+    foreach ($files as $name => [$type, $data]) {
+        $list[] = [$name => 'data:' . $type . ';base64,' . base64_encode($data)];
+    }
+    $answer = http_request('POST', '/api/tickets.json', ['X-API-Key: ' . $key, 'Content-Type: application/json'],
+        json_encode(['name' => 'Requester', 'email' => 'requester@example.test', 'subject' => 'migrate me',
+            'message' => 'data:text/plain,body', 'attachments' => $list]));
+    Suite::same(201, $answer['status'], 'the API took the ticket', $answer['body']);
+    $number = trim($answer['body']);
+    $rows = rows('SELECT f.* FROM ' . FILE_TABLE . ' f JOIN ' . ATTACHMENT_TABLE . " a ON a.file_id=f.id AND a.type='H'"
+        . ' JOIN ' . THREAD_ENTRY_TABLE . ' e ON e.id=a.object_id JOIN ' . THREAD_TABLE . " t ON t.id=e.thread_id AND t.object_type='T'"
+        . ' JOIN ' . TICKET_TABLE . ' k ON k.ticket_id=t.object_id WHERE k.number=' . db_input($number));
+    Suite::same(['D', 'D'], array_column($rows, 'bk'), 'its two attachments are in the database');
+    $run = s3a(['migrate', '--to', '3', '--file-id', implode(',', array_column($rows, 'id')), '--json']);
+    Suite::same([0, 2], [$run['exit'], $run['json']['moved'] ?? null], 'both move', $run['err']);
+    foreach ($rows as $row) {
+        moved_to_s3((int) $row['id'], $files[$row['name']][1], $row['name']);
+        Suite::same(sha1($files[$row['name']][1]), sha1(fresh_file((int) $row['id'])->getData()),
+            $row['name'] . ': osTicket reads it from S3 (e-mail, PDF, zip export)');
+    }
+    Ticket::lookupByNumber($number)->delete();
+    foreach ($rows as $row) {
+        if (file_row((int) $row['id'])) {
+            fresh_file((int) $row['id'])->delete();
+        }
+    }
+});
+
 test('migrate --to D: the way back, chunked as osTicket does, objects deleted; a file D cannot serve stays', function () {
     $ids = Shared::$values['mc_ids'] ?? null;
     $files = Shared::$values['mc_files'] ?? null;
