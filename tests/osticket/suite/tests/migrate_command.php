@@ -21,6 +21,28 @@ test('s3-attachments --help lists its commands; wrong options change nothing', f
     $typo = s3a(['migrate', '--to', '3', '--job', '4']);
     Suite::same(2, $typo['exit'], 'a mistyped option is refused, not ignored');
     Suite::contains('unknown option --job', $typo['err'], 'naming it');
+
+    // As the Debian package installs it: the plugin's files elsewhere, a
+    // symlink in include/plugins/. The helpdesk is found from the path called.
+    $elsewhere = sys_get_temp_dir() . '/s3a-plugin-' . bin2hex(random_bytes(4));
+    mkdir($elsewhere);
+    exec('cp -r ' . escapeshellarg(env('OST_ROOT') . '/include/plugins/s3-native/.') . ' ' . escapeshellarg($elsewhere));
+    $link = env('OST_ROOT') . '/include/plugins/s3-linked';
+    symlink($elsewhere, $link);
+    try {
+        $proc = proc_open([env('OST_PHP'), 'include/plugins/s3-linked/bin/s3-attachments', 'migrate', '--to', '3', '--dry-run', '--json'],
+            [1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes, env('OST_ROOT'));
+        $out = stream_get_contents($pipes[1]);
+        $err = stream_get_contents($pipes[2]);
+        Suite::same(0, proc_close($proc), 'through a symlinked plugin folder, the helpdesk is found', $err);
+        Suite::check(isset(json_decode($out, true)['selected']), 'and the dry run answers', $out);
+    } finally {
+        unlink($link);
+        exec('rm -rf ' . escapeshellarg($elsewhere));
+    }
+    $noRoot = s3a(['migrate', '--to', '3', '--root', sys_get_temp_dir()]);
+    Suite::same(2, $noRoot['exit'], '--root that is not a helpdesk: exit 2');
+    Suite::contains('is not an osTicket folder', $noRoot['err'], 'saying so');
 });
 
 test('migrate --to 3: good files move verified, damaged ones stay and are named with the reason', function () {
