@@ -65,6 +65,11 @@ final class Recovery
         }
         if ($row['bk'] === $to) {
             $this->deleteCopy($id, $from, $entry, $row);
+            if ($to === ObjectKeyResolver::BACKEND_CHAR) {
+                // Moved to S3 by someone else meanwhile, to another place:
+                // the copy this run made is nobody's (deleteCopy keeps the row's own).
+                $this->deleteCopy($id, $to, $entry, $row);
+            }
             return;
         }
         $this->deleteCopy($id, $to, $entry, $row);
