@@ -16,9 +16,9 @@ final class RunControl
     /** @var callable|null fn(Report): void, called as files complete */
     public $onProgress;
     /** @var int bytes of small files read from the database in one query */
-    public $groupBytes = 16 << 20;
+    public $groupBytes = 8 << 20;
     /** @var int bytes the upload queue may hold (at least the extension's multipart threshold, 16 MiB) */
-    public $queueBytes = 64 << 20;
+    public $queueBytes = 32 << 20;
 
     public function shouldStop(Report $report): bool
     {

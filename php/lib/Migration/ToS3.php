@@ -7,9 +7,10 @@
  * which keeps up to `jobs` PUTs in flight on its own threads while PHP reads
  * the next group. Larger files stream through one multipart upload, window
  * by window, while the queue keeps working. Memory: one group (RunControl's
- * groupBytes, 16 MiB, plus one file of at most 16 MiB) + what the queue
- * buffers (queueBytes, 64 MiB) + one window of a large file (8 MB) + the
- * extension's multipart buffer (16 MiB), whatever the sizes of the files.
+ * groupBytes, 8 MiB, plus one file of at most 16 MiB, held twice while it
+ * is read) + what the queue buffers (queueBytes, 32 MiB) + one window of a
+ * large file (8 MB) + the extension's multipart buffer (16 MiB), whatever
+ * the sizes of the files (measured: 88 MiB over the process's start).
  *
  * A file is switched only after (1) its bytes matched ost_file.size and
  * ost_file.signature while read, and (2) the store confirmed the CRC32C of
