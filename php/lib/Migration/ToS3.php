@@ -48,16 +48,12 @@ final class ToS3
     private $reader;
     /** @var \S3AttachmentBackend */
     private $backend;
-    /** @var ObjectLocation|null the write location of the last row (bucket and folder are the same for all) */
-    private $attrsLocation;
     /** @var object the upload queue */
     private $queue;
     /** @var array<int, array{row: array, digest: ContentDigest, key: string}> queued, not completed */
     private $inFlight = [];
-    /** @var array<int, array{row: array, key: string}> verified in the store, to switch */
-    private $verified = [];
-    /** @var list<int> journal entries to remove */
-    private $finished = [];
+    /** @var S3Switch the rows of confirmed copies, switched a batch at a time */
+    private $switch;
     /** @var int */
     private $storeFailuresInARow = 0;
 
@@ -68,6 +64,9 @@ final class ToS3
         $this->control = $control;
         $this->reader = new SourceReader($store);
         $this->backend = $store->configuredBackend();
+        $settings = $store->settings();
+        $this->switch = new S3Switch($report, $this->backend,
+            (new ObjectLocation($settings->bucket, $settings->folder, ''))->attrs());
     }
 
     public function run(Selection $selection): void
@@ -260,7 +259,7 @@ final class ToS3
             $this->reject($row, $problem, $key);
             return;
         }
-        $this->verified[(int) $row['id']] = ['row' => $row, 'key' => $key];
+        $this->switch->add($row, $key);
     }
 
     /**
@@ -321,101 +320,15 @@ final class ToS3
     private function reject(array $row, string $reason, ?string $key, bool $cleanedUp = true): void
     {
         $this->report->fail($row, $reason);
-        if ($cleanedUp && ($key === null || $this->dropCopy((int) $row['id'], $key))) {
-            $this->finished[] = (int) $row['id'];
+        if ($cleanedUp && ($key === null || $this->switch->dropCopy((int) $row['id'], $key))) {
+            $this->switch->finish((int) $row['id']);
         }
     }
 
-    /** Deletes a copy this run made; false (noted) when the store refused. */
-    private function dropCopy(int $id, string $key): bool
-    {
-        try {
-            $this->backend->delete($key);
-            return true;
-        } catch (\S3AttachmentException $e) {
-            $this->report->notes[] = sprintf('file %d: its copy %s could not be deleted now (%s); the next run '
-                . 'deletes it', $id, $key, $e->getMessage());
-            return false;
-        }
-    }
-
-    /**
-     * Switches the verified files (one UPDATE per source backend), deletes
-     * their source copies, closes their journal entries.
-     */
+    /** Switches the confirmed files, deletes their sources, closes their journal entries. */
     private function settle(): void
     {
-        if ($this->verified) {
-            $verified = $this->verified;
-            $this->verified = [];
-            $bySource = [];
-            foreach ($verified as $id => $v) {
-                $bySource[(string) $v['row']['bk']][] = $id;
-                $this->attrsLocation = $this->store->writeLocation($v['row']);
-            }
-            $attrs = $this->attrsLocation->attrs();
-            Failpoint::hit('before-switch');
-            foreach ($bySource as $source => $ids) {
-                Db::exec('UPDATE ' . FILE_TABLE . ' SET bk = ' . Db::quote(ObjectKeyResolver::BACKEND_CHAR)
-                    . ', attrs = ' . Db::quote($attrs) . ' WHERE id IN (' . Db::idList($ids) . ') AND bk = '
-                    . Db::quote($source));
-                $switched = array_map('intval', array_column(Db::rows('SELECT id FROM ' . FILE_TABLE . ' WHERE id IN ('
-                    . Db::idList($ids) . ') AND bk = ' . Db::quote(ObjectKeyResolver::BACKEND_CHAR) . ' AND attrs = '
-                    . Db::quote($attrs)), 'id'));
-                Failpoint::hit('after-switch');
-                $this->deleteSources($source, $switched, $verified);
-                foreach (array_diff($ids, $switched) as $id) {
-                    // Changed or deleted by someone else meanwhile: the copy is not its file (skipped).
-                    $this->report->notes[] = sprintf('file %d changed while it was being moved (deleted, or moved by '
-                        . 'someone else): skipped, its new copy deleted', $id);
-                    if ($this->dropCopy($id, $verified[$id]['key'])) {
-                        $this->finished[] = $id;
-                    }
-                }
-            }
-        }
-        if ($this->finished) {
-            Journal::remove($this->finished);
-            $this->finished = [];
-        }
-    }
-
-    /** @param list<int> $ids switched from $source */
-    private function deleteSources(string $source, array $ids, array $verified): void
-    {
-        if (!$ids) {
-            return;
-        }
-        foreach ($ids as $id) {
-            $row = $verified[$id]['row'];
-            if (isset($row['repaired_size'])) {
-                Db::exec('UPDATE ' . FILE_TABLE . ' SET size = ' . (int) $row['repaired_size'] . " WHERE id = $id AND bk = "
-                    . Db::quote(ObjectKeyResolver::BACKEND_CHAR));
-                $this->report->notes[] = sprintf('file %d "%s": its last byte, a "0", had been dropped by osTicket\'s '
-                    . 'database backend; its signature proves it, and the copy in S3 has it back (size %d, was %d)',
-                    $id, $row['name'], $row['repaired_size'], $row['size']);
-                $row['size'] = $row['repaired_size'];
-            }
-            $this->report->moved($row);
-        }
-        try {
-            if ($source === 'D') {
-                DatabaseChunks::delete($ids);
-                foreach ($ids as $id) {
-                    $row = $verified[$id]['row'];
-                    $this->report->bytesFreed += (int) ($row['chunk_bytes'] ?? $row['size']);
-                }
-                array_push($this->finished, ...$ids);
-                return;
-            }
-            foreach ($ids as $id) {
-                SourceReader::unlinkOther($verified[$id]['row']);
-                $this->finished[] = $id;
-            }
-        } catch (\Throwable $e) {
-            $this->report->notes[] = "deleting source copies in backend $source failed (" . $e->getMessage()
-                . '); the files are in S3 already, and the next run deletes those copies';
-        }
+        $this->switch->settle();
     }
 
     /**
