@@ -109,7 +109,7 @@ final class MigrateCommand implements Command
             $this->console->out(json_encode($report->toArray(), JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE
                 | JSON_PRETTY_PRINT | JSON_INVALID_UTF8_SUBSTITUTE) . "\n");
         }
-        $this->summarize($report, $from);
+        $this->summarize($report);
         if ($dryRun) {
             return ExitStatus::OK;
         }
@@ -140,7 +140,7 @@ final class MigrateCommand implements Command
     }
 
     /** The end summary, on stderr: counts, failures with reasons, what to do next. */
-    private function summarize(Report $r, ?string $from): void
+    private function summarize(Report $r): void
     {
         $c = $this->console;
         if ($r->dryRun) {
