@@ -24,8 +24,10 @@ final class Recovery
 {
     /** @var PluginStore */
     private $store;
-    /** @var array<string, list<array{key: string, upload_id: string}>>|null bucket => open multipart uploads */
+    /** @var array<string, list<array{key: string, upload_id: string}>> bucket => open multipart uploads */
     private $openUploads = [];
+    /** @var list<string> what the admin should know (not failures) */
+    private $notes = [];
 
     public function __construct(PluginStore $store)
     {
@@ -49,7 +51,7 @@ final class Recovery
                 $problems[] = "file $id: the interrupted move could not be cleaned up yet: " . $e->getMessage();
             }
         }
-        return ['done' => $done, 'left' => count($entries) - $done, 'problems' => $problems];
+        return ['done' => $done, 'left' => count($entries) - $done, 'problems' => array_merge($problems, $this->notes)];
     }
 
     private function recover(int $id, array $entry): void
@@ -107,18 +109,37 @@ final class Recovery
         }
     }
 
-    /** Aborts the multipart uploads still open for this key (left by a process killed mid-upload). */
+    /**
+     * Aborts the multipart uploads still open for this key (left by a
+     * process killed mid-upload). Without s3:ListBucketMultipartUploads the
+     * store refuses the listing: said once; the bucket's lifecycle rule for
+     * incomplete uploads removes them then.
+     */
     private function abortOpenUploads(\S3AttachmentBackend $s3, string $bucket, string $object, bool $multipart): void
     {
         if (!$multipart || !method_exists($s3, 'listIncompleteUploads')) {
             return;
         }
         if (!isset($this->openUploads[$bucket])) {
-            $this->openUploads[$bucket] = $s3->listIncompleteUploads();
+            try {
+                $this->openUploads[$bucket] = $s3->listIncompleteUploads();
+            } catch (\S3AttachmentAccessDeniedException $e) {
+                $this->openUploads[$bucket] = [];
+                $this->notes[] = "an interrupted multipart upload in bucket $bucket could not be looked for (the store "
+                    . 'refused to list them: grant s3:ListBucketMultipartUploads, or let a lifecycle rule for '
+                    . 'incomplete multipart uploads remove it): ' . $e->getMessage();
+            }
         }
         foreach ($this->openUploads[$bucket] as $upload) {
-            if ($upload['key'] === $object) {
+            if ($upload['key'] !== $object) {
+                continue;
+            }
+            try {
                 $s3->abortIncompleteUpload($upload['key'], $upload['upload_id']);
+            } catch (\S3AttachmentAccessDeniedException $e) {
+                $this->notes[] = "the interrupted multipart upload of $bucket/$object could not be aborted (grant "
+                    . 's3:AbortMultipartUpload, or let a lifecycle rule for incomplete multipart uploads remove it): '
+                    . $e->getMessage();
             }
         }
     }

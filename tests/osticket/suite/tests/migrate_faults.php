@@ -121,6 +121,32 @@ test('migrate --to D killed with SIGKILL after the chunks and after the switch, 
     use_storage('D');
 });
 
+test('killed in a multipart upload, run again by an identity that may not list uploads (AWS without s3:ListBucketMultipartUploads)', function () {
+    $big = unique_bytes((16 << 20) + 700000, 'nolist');
+    $id = db_file('nolist-big.bin', $big);
+    $killed = s3a(['migrate', '--to', '3', '--file-id', (string) $id], ['S3_ATTACHMENTS_FAILPOINT' => 'mid-upload@34']);
+    Suite::same(9, $killed['signal'], 'the run was killed in its multipart upload', $killed['err']);
+    Suite::same(1, count(open_uploads()), 'one multipart upload is open');
+    // fault_proxy --missing-as-403 answers bucket-level requests (ListMultipartUploads) 403, as AWS does.
+    $proxy = new FaultProxy('--missing-as-403');
+    $rerun = with_endpoint($proxy->endpoint(), function () use ($id) {
+        return s3a(['migrate', '--to', '3', '--file-id', (string) $id, '--json']);
+    });
+    $proxy->stop();
+    Suite::same([0, 1], [$rerun['exit'], $rerun['json']['moved'] ?? null], 'the rerun moves the file anyway', $rerun['err']);
+    Suite::contains('s3:ListBucketMultipartUploads', $rerun['err'], 'and says the open upload could not be looked for, naming the permission');
+    moved_to_s3($id, $big, 'the file');
+    Suite::same([], journal_ids(), 'the journal is empty (the entry is not retried forever)');
+    // What the bucket's lifecycle rule would do: abort it.
+    foreach (s3()->listIncompleteUploads() as $upload) {
+        if (strpos($upload['key'], env('OST_S3_FOLDER') . '/') === 0) {
+            s3()->abortIncompleteUpload($upload['key'], $upload['upload_id']);
+        }
+    }
+    Suite::same([], open_uploads(), 'no upload left open after the clean-up');
+    delete_files([$id]);
+});
+
 test('a bucket that stops taking writes mid-run: the first files move, the others stay whole and are named', function () {
     $files = db_files(5, 'refused');
     $proxy = new FaultProxy('--refuse-writes-after', '2');
