@@ -399,6 +399,25 @@ class S3NativeStorageBackend extends FileStorageBackend
         }
     }
 
+    /**
+     * The configuration the plugin's bootstrap() captured, for the plugin's
+     * command-line tools (bin/s3-attachments); null when the plugin did not
+     * register backend 3 (not enabled, no bucket, extension missing).
+     */
+    public static function configuredFactory(): ?BackendFactory
+    {
+        return self::$factory;
+    }
+
+    /** What every object this backend writes carries besides its bytes (so a copy made elsewhere is identical). */
+    public static function uploadOptionsFor(FileRef $file): array
+    {
+        return [
+            'content_type' => $file->type !== '' ? $file->type : 'application/octet-stream',
+            'cache_control' => BackendFactory::CACHE_CONTROL,
+        ];
+    }
+
     /** Substitutes the HTTP request and response (tests: the CLI has neither). */
     public static function useHttpExchange(?HttpExchange $http): void
     {
@@ -461,10 +480,7 @@ class S3NativeStorageBackend extends FileStorageBackend
     /** @return array options for putFile/putString/createUpload */
     private function uploadOptions(): array
     {
-        return [
-            'content_type' => $this->contentType(),
-            'cache_control' => BackendFactory::CACHE_CONTROL,
-        ];
+        return self::uploadOptionsFor($this->file);
     }
 
     private function contentType(): string

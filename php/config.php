@@ -221,6 +221,19 @@ class S3NativeStorageConfig extends PluginConfig
                 'default' => Settings::DEFAULT_URL_TTL,
                 'configuration' => ['size' => 8, 'length' => 6],
             ]),
+
+            'maintenance-info' => new SectionBreakField([
+                'label' => 'Maintenance',
+            ]),
+            'cron-migrate' => new BooleanField([
+                'label' => 'Move attachments from the database to S3 during cron',
+                'default' => false,
+                'configuration' => ['desc' => 'While S3 is the default store, each cron run moves a batch of '
+                    . 'files out of the database (a few seconds from the staff panel\'s auto-cron, up to 45 s '
+                    . 'from api/cron.php), verified as the s3-attachments migrate command does, and writes a '
+                    . 'one-line summary to the system log. Files osTicket stored in the database when S3 failed '
+                    . 'move on their own.'],
+            ]),
         ];
     }
 

@@ -9,6 +9,7 @@
  */
 
 use S3Native\BackendFactory;
+use S3Native\Migration\CronBatch;
 use S3Native\ObjectKeyResolver;
 use S3Native\OfficialPlugin;
 use S3Native\Settings;
@@ -83,6 +84,11 @@ class S3NativeStoragePlugin extends Plugin
 
         $this->reportConflictWithOfficialPlugin();
         FileStorageBackend::register(ObjectKeyResolver::BACKEND_CHAR, 'S3NativeStorageBackend');
+
+        require_once __DIR__ . '/lib/Autoload.php';
+        if ($settings->cronMigrate) {
+            Signal::connect('cron', [CronBatch::class, 'onCron']);
+        }
     }
 
     /**

@@ -56,6 +56,29 @@ final class FileRef
         return $ref;
     }
 
+    /**
+     * From an ost_file row as the database returns it (the command-line
+     * tools read rows in bulk, not through osTicket's AttachmentFile).
+     *
+     * @param array<string, mixed> $row columns key, name, type, size, bk, attrs, signature, created
+     */
+    public static function fromRow(array $row): self
+    {
+        $ref = new self();
+        $ref->exists = true;
+        $ref->key = (string) ($row['key'] ?? '');
+        $ref->name = (string) ($row['name'] ?? '');
+        $ref->type = (string) ($row['type'] ?? '');
+        $ref->size = isset($row['size']) && is_numeric($row['size']) ? (int) $row['size'] : null;
+        $ref->backend = (string) ($row['bk'] ?? '');
+        $ref->attrs = isset($row['attrs']) && is_string($row['attrs']) ? $row['attrs'] : null;
+        $ref->signature = (string) ($row['signature'] ?? '');
+        $created = $row['created'] ?? null;
+        $ref->lastModified = is_string($created) && strtotime($created . ' GMT') !== false
+            ? strtotime($created . ' GMT') : null;
+        return $ref;
+    }
+
     /** The key, or an exception saying why there is none. */
     public function requireKey(): string
     {

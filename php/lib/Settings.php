@@ -48,6 +48,7 @@ final class Settings
         'sse-kms-key-id' => '',
         'download-mode' => self::DOWNLOAD_REDIRECT,
         'url-ttl' => self::DEFAULT_URL_TTL,
+        'cron-migrate' => false,
     ];
 
     /** @var string */
@@ -88,6 +89,8 @@ final class Settings
     public $downloadMode;
     /** @var int seconds a signed download URL stays valid, at most */
     public $urlTtl;
+    /** @var bool osTicket's cron moves files from the database to S3 (CronBatch) */
+    public $cronMigrate = false;
 
     /**
      * @param array<string, mixed> $values form field key => value; missing keys take their default
@@ -122,6 +125,7 @@ final class Settings
             ? self::DOWNLOAD_PROXY : self::DOWNLOAD_REDIRECT;
         $s->urlTtl = self::clampTtl(is_numeric($v['url-ttl'])
             ? (int) $v['url-ttl'] : self::DEFAULT_URL_TTL);
+        $s->cronMigrate = filter_var($v['cron-migrate'], FILTER_VALIDATE_BOOLEAN);
         return $s;
     }
 

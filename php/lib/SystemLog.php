@@ -29,6 +29,21 @@ final class SystemLog
         self::deliver(fn ($ost) => $ost->logError($title, $message, $alert), $title . ': ' . $message);
     }
 
+    /**
+     * Logs a routine event (osTicket's "Debug" level, recorded whatever the
+     * configured log level, as osTicket records its own cron runs when asked):
+     * no alert e-mail.
+     */
+    public static function notice(string $message): void
+    {
+        global $ost;
+        if ($ost && method_exists($ost, 'logDebug')) {
+            $ost->logDebug(self::TITLE, $message, true);
+        } else {
+            error_log(self::TITLE . ': ' . $message);
+        }
+    }
+
     /** Logs a warning, never with an alert e-mail. */
     public static function warning(string $message): void
     {

@@ -87,6 +87,16 @@ request, each altered exchange counts as a fault):
                          x-amz-checksum-*) lets the store notice. The offsets
                          flipped are listed in the JSON stats ("flipped").
 
+A store that changes its mind mid-run (every request, counted across
+connections; PUT and POST are the writes):
+  --refuse-writes-after N
+                         the first N writes pass; every later one is answered
+                         403 AccessDenied (a bucket whose policy or quota
+                         stopped accepting uploads) and not forwarded
+  --down-after-writes N  the first N writes pass; from the next one on, every
+                         request on any connection is reset (the store went
+                         down)
+
 Counts of connections and injected faults are printed as JSON on SIGTERM.
 """
 
@@ -104,7 +114,7 @@ import ssl
 import struct
 import sys
 
-stats = {"connections": 0, "faults": 0, "flipped": []}
+stats = {"connections": 0, "faults": 0, "flipped": [], "writes": 0}
 EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 
 
@@ -436,12 +446,23 @@ async def handle_http(reader, writer, args, secrets):
     try:
         while (request := await read_head(reader)) is not None:
             method, target = request.start.split(" ")[:2]
+            if method in ("PUT", "POST"):
+                stats["writes"] += 1
+            if args.down_after_writes is not None and stats["writes"] > args.down_after_writes:
+                stats["faults"] += 1
+                hard_reset(writer)
+                return
+            if (args.refuse_writes_after is not None and method in ("PUT", "POST")
+                    and stats["writes"] > args.refuse_writes_after):
+                refused_write = (403, "Forbidden", "AccessDenied", "Access Denied")
+            else:
+                refused_write = None
             if args.missing_as_403 and not_an_object(method, target):
                 # Its body, if any, is left unread: close rather than desynchronise.
                 writer.write(access_denied(method, close=True))
                 await writer.drain()
                 return
-            refused = refusal(args, request)
+            refused = refused_write or refusal(args, request)
             if refused is not None:
                 # With Expect: 100-continue the body has not come: answer and
                 # close. Otherwise read it away and keep the connection, as a
@@ -516,7 +537,8 @@ async def handle_http(reader, writer, args, secrets):
 async def handle(reader, writer, args):
     stats["connections"] += 1
     if (args.strip_range or args.missing_as_403 or args.reject_checksum_headers or args.reject_aws_chunked
-            or args.wrong_multipart_checksum or args.flip_body_byte):
+            or args.wrong_multipart_checksum or args.flip_body_byte
+            or args.refuse_writes_after is not None or args.down_after_writes is not None):
         await handle_http(reader, writer, args, test_secrets())
         return
     faulty = stats["faults"] < args.faults
@@ -571,6 +593,8 @@ async def main():
     p.add_argument("--reject-aws-chunked", action="store_true")
     p.add_argument("--wrong-multipart-checksum", action="store_true")
     p.add_argument("--flip-body-byte", action="store_true")
+    p.add_argument("--refuse-writes-after", type=int)
+    p.add_argument("--down-after-writes", type=int)
     p.add_argument("--tls-cert")
     p.add_argument("--tls-key")
     args = p.parse_args()

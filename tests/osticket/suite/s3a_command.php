@@ -1,0 +1,111 @@
+<?php
+/*
+ * What the tests of bin/s3-attachments share: running the command as an
+ * admin does (the plugin's copy in include/plugins/s3-native/bin/, the
+ * helpdesk's CLI PHP, from another working directory), files made in the
+ * database through osTicket's own AttachmentFile::create(), and the state
+ * the migration must leave (journal, open multipart uploads, stray objects).
+ */
+
+/**
+ * @param array<string, string> $env extra environment (e.g. the test failpoint)
+ * @return array{exit: int, out: string, err: string, json: ?array, signal: ?int}
+ */
+function s3a(array $args, array $env = []): array
+{
+    $cmd = array_merge([env('OST_PHP'), env('OST_ROOT') . '/include/plugins/s3-native/bin/s3-attachments'], $args);
+    $proc = proc_open($cmd, [1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes, sys_get_temp_dir(),
+        array_merge(getenv(), $env));
+    $out = stream_get_contents($pipes[1]);
+    $err = stream_get_contents($pipes[2]);
+    fclose($pipes[1]);
+    fclose($pipes[2]);
+    $exit = proc_close($proc);
+    $json = json_decode($out, true);
+    // proc_close() gives the raw wait status of a process killed by a
+    // signal: its number (the commands themselves exit 0 to 4).
+    $signal = $exit > 4 && $exit < 128 ? $exit : null;
+    return ['exit' => $exit, 'out' => $out, 'err' => $err, 'json' => is_array($json) ? $json : null,
+        'signal' => $signal];
+}
+
+/** A file stored in the database backend through osTicket's own create() (an e-mail attachment's path). */
+function db_file(string $name, string $bytes, string $type = 'application/octet-stream'): int
+{
+    use_storage('D');
+    $info = ['name' => $name, 'type' => $type, 'data' => $bytes];
+    $file = AttachmentFile::create($info);
+    if (!$file) {
+        throw new RuntimeException("AttachmentFile::create() refused $name");
+    }
+    return (int) $file->getId();
+}
+
+/** Rows of the migration journal (interrupted moves). */
+function journal_ids(): array
+{
+    return array_map('intval', array_column(rows('SELECT `key` FROM ' . CONFIG_TABLE
+        . " WHERE namespace='s3-native.moving'"), 'key'));
+}
+
+/** Multipart uploads open in the bucket under the run's folder (ListMultipartUploads, curl's own SigV4). */
+function open_uploads(): array
+{
+    $ch = curl_init(rtrim(env('S3_TEST_ENDPOINT'), '/') . '/' . bucket() . '?prefix='
+        . rawurlencode(env('OST_S3_FOLDER') . '/') . '&uploads=');
+    curl_setopt_array($ch, [
+        CURLOPT_RETURNTRANSFER => true,
+        CURLOPT_TIMEOUT => 30,
+        CURLOPT_AWS_SIGV4 => 'aws:amz:' . env('S3_TEST_REGION') . ':s3',
+        CURLOPT_USERPWD => env('S3_TEST_ACCESS_KEY') . ':' . env('S3_TEST_SECRET_KEY'),
+    ]);
+    $xml = curl_exec($ch);
+    if ($xml === false || curl_getinfo($ch, CURLINFO_RESPONSE_CODE) !== 200) {
+        throw new RuntimeException('ListMultipartUploads failed: ' . ($xml === false ? curl_error($ch) : substr($xml, 0, 300)));
+    }
+    preg_match_all('#<Upload>.*?<Key>([^<]*)</Key>.*?</Upload>#s', $xml, $m);
+    return array_map('html_entity_decode', $m[1]);
+}
+
+/** Checks that a file moved to S3 whole: row, object bytes and headers, no chunk left. */
+function moved_to_s3(int $id, string $bytes, string $what): void
+{
+    $row = file_row($id);
+    Suite::same('3', $row['bk'] ?? null, "$what: ost_file.bk is 3");
+    Suite::same(['bucket' => bucket(), 'folder' => env('OST_S3_FOLDER')], json_decode((string) ($row['attrs'] ?? ''), true),
+        "$what: attrs name bucket and folder");
+    Suite::same(sha1($bytes), sha1((string) object_bytes(object_key_for($row))), "$what: the object holds the bytes");
+    $head = s3()->head(object_key_for($row));
+    Suite::same($row['type'], $head['content_type'] ?? null, "$what: Content-Type is the file's type, as the plugin writes it");
+    Suite::same('private, max-age=86400', $head['cache_control'] ?? null, "$what: Cache-Control as the plugin writes it");
+    Suite::same(0, (int) rows('SELECT COUNT(*) AS n FROM ' . FILE_CHUNK_TABLE . ' WHERE file_id=' . $id)[0]['n'],
+        "$what: no chunk left in the database");
+}
+
+/** Checks that a file is in the database whole (as osTicket lays it out) and has no object. */
+function kept_in_db(int $id, string $bytes, string $what, bool $noObject = true): void
+{
+    $row = file_row($id);
+    Suite::same('D', $row['bk'] ?? null, "$what: ost_file.bk is D");
+    Suite::same(sha1($bytes), sha1(file_db_bytes($id)), "$what: the database holds the bytes");
+    if ($noObject) {
+        Suite::same(null, s3()->head(object_key_for($row)), "$what: no object in the bucket");
+    }
+}
+
+/** Chunk lengths of a file, in chunk order. */
+function chunk_lengths(int $id): array
+{
+    return array_map('intval', array_column(rows('SELECT LENGTH(filedata) AS n FROM ' . FILE_CHUNK_TABLE
+        . ' WHERE file_id=' . $id . ' ORDER BY chunk_id'), 'n'));
+}
+
+/** The ost_config namespace of the plugin instance's settings. */
+function plugin_config_namespace(): string
+{
+    $rows = rows('SELECT namespace FROM ' . CONFIG_TABLE . " WHERE namespace LIKE 'plugin.%.instance.%' AND `key`='bucket'");
+    if (count($rows) !== 1) {
+        throw new RuntimeException('expected one configured plugin instance, found ' . count($rows));
+    }
+    return $rows[0]['namespace'];
+}
