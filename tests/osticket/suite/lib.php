@@ -245,11 +245,10 @@ function object_bytes(string $key): ?string
     return $data;
 }
 
-/** Keys under a prefix, listed with a plain signed ListObjectsV2 (curl's own SigV4). */
-function list_keys(string $prefix): array
+/** A signed GET on the bucket itself (curl's own SigV4): the XML of a listing. */
+function bucket_listing(string $query, string $what): string
 {
-    $ch = curl_init(rtrim(env('S3_TEST_ENDPOINT'), '/') . '/' . bucket()
-        . '?list-type=2&prefix=' . rawurlencode($prefix));
+    $ch = curl_init(rtrim(env('S3_TEST_ENDPOINT'), '/') . '/' . bucket() . '?' . $query);
     curl_setopt_array($ch, [
         CURLOPT_RETURNTRANSFER => true,
         CURLOPT_TIMEOUT => 30,
@@ -259,8 +258,15 @@ function list_keys(string $prefix): array
     $xml = curl_exec($ch);
     $status = curl_getinfo($ch, CURLINFO_RESPONSE_CODE);
     if ($xml === false || $status !== 200) {
-        throw new RuntimeException("listing $prefix: HTTP $status " . ($xml === false ? curl_error($ch) : substr($xml, 0, 300)));
+        throw new RuntimeException("$what: HTTP $status " . ($xml === false ? curl_error($ch) : substr($xml, 0, 300)));
     }
+    return $xml;
+}
+
+/** Keys under a prefix, listed with a plain signed ListObjectsV2. */
+function list_keys(string $prefix): array
+{
+    $xml = bucket_listing('list-type=2&prefix=' . rawurlencode($prefix), "listing $prefix");
     preg_match_all('#<Key>([^<]*)</Key>#', $xml, $m);
     return array_map('html_entity_decode', $m[1]);
 }

@@ -48,21 +48,10 @@ function journal_ids(): array
         . " WHERE namespace='s3-native.moving'"), 'key'));
 }
 
-/** Multipart uploads open in the bucket under the run's folder (ListMultipartUploads, curl's own SigV4). */
+/** Multipart uploads open in the bucket under the run's folder (ListMultipartUploads). */
 function open_uploads(): array
 {
-    $ch = curl_init(rtrim(env('S3_TEST_ENDPOINT'), '/') . '/' . bucket() . '?prefix='
-        . rawurlencode(env('OST_S3_FOLDER') . '/') . '&uploads=');
-    curl_setopt_array($ch, [
-        CURLOPT_RETURNTRANSFER => true,
-        CURLOPT_TIMEOUT => 30,
-        CURLOPT_AWS_SIGV4 => 'aws:amz:' . env('S3_TEST_REGION') . ':s3',
-        CURLOPT_USERPWD => env('S3_TEST_ACCESS_KEY') . ':' . env('S3_TEST_SECRET_KEY'),
-    ]);
-    $xml = curl_exec($ch);
-    if ($xml === false || curl_getinfo($ch, CURLINFO_RESPONSE_CODE) !== 200) {
-        throw new RuntimeException('ListMultipartUploads failed: ' . ($xml === false ? curl_error($ch) : substr($xml, 0, 300)));
-    }
+    $xml = bucket_listing('prefix=' . rawurlencode(env('OST_S3_FOLDER') . '/') . '&uploads=', 'ListMultipartUploads');
     preg_match_all('#<Upload>.*?<Key>([^<]*)</Key>.*?</Upload>#s', $xml, $m);
     return array_map('html_entity_decode', $m[1]);
 }
