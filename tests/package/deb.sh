@@ -14,7 +14,7 @@
 # nothing of it behind.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-source "$ROOT/tests/package/debian-root.sh"
+source "$ROOT/scripts/lib/debian-root.sh"
 suite=$1 deb=$2 newer=$3
 
 fail() { echo "FAIL: $*" >&2; exit 1; }

@@ -11,7 +11,7 @@
 #   tests/package/fresh-debian.sh [SUITE]     # default bookworm
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-source "$ROOT/tests/package/debian-root.sh"
+source "$ROOT/scripts/lib/debian-root.sh"
 suite=${1:-bookworm}
 
 fail() { echo "FAIL: $*" >&2; exit 1; }

@@ -1,13 +1,36 @@
-# Makes and tears down a clean Debian root with mmdebstrap, from the apt
-# mirror this machine uses, for tests/package/deb.sh. Sourced, not run.
+# Debian roots made with mmdebstrap from the apt mirror this machine uses:
+# the clean roots the package tests run in (tests/package/) and the build
+# roots scripts/package-deb builds in for another Debian release. Sourced,
+# not run.
 #
-#   debian_root_create DIR SUITE PACKAGES   # e.g. bookworm php8.2-cli,php8.2-fpm
+#   debian_suite_php SUITE                  # the PHP a release ships: bookworm 8.2, trixie 8.4
+#   debian_php_suite X.Y                    # the reverse: 8.4 -> trixie
+#   debian_bootstrap DIR SUITE PACKAGES     # just mmdebstrap: nothing mounted, nothing to tear down
+#   debian_root_create DIR SUITE PACKAGES   # e.g. bookworm php8.2-cli,php8.2-fpm; /proc and /dev mounted
 #   in_root CMD...                          # runs CMD in it (bash -c when one string)
 #   debian_root_destroy                     # unmounts and deletes it (also on exit)
 #
-# The root shares this machine's network namespace, so the S3 test server on
+# A root shares this machine's network namespace, so the S3 test server on
 # 127.0.0.1 is reachable from inside; apt inside uses the same mirror over
 # http. Services never start inside (policy-rc.d answers 101).
+
+# The Debian releases this project builds and tests for, and their PHP.
+DEBIAN_SUITES=(bookworm trixie)
+debian_suite_php() {
+  case $1 in
+    bookworm) echo 8.2 ;;
+    trixie) echo 8.4 ;;
+    *) echo "unknown Debian release '$1' (known: ${DEBIAN_SUITES[*]})" >&2; return 1 ;;
+  esac
+}
+debian_php_suite() {
+  local suite
+  for suite in "${DEBIAN_SUITES[@]}"; do
+    [[ $(debian_suite_php "$suite") == "$1" ]] && { echo "$suite"; return 0; }
+  done
+  echo "no Debian release known here ships PHP $1 (bookworm: 8.2, trixie: 8.4)" >&2
+  return 1
+}
 
 # The Debian mirror URIs of this machine's apt sources (comments skipped):
 # .../debian and .../debian-security.
@@ -18,11 +41,8 @@ apt_mirror() { # apt_mirror debian|debian-security
   done | { grep -oE "https?://[^ ]+/$1/?( |$)" || true; } | awk 'NR == 1 { sub(/ $/, ""); sub(/\/$/, ""); print }'
 }
 
-DEBIAN_ROOT=
-debian_root_create() {
+debian_bootstrap() {
   local dir=$1 suite=$2 include=$3 mirror security
-  DEBIAN_ROOT=$dir
-  trap debian_root_destroy EXIT
   mirror=${DEBIAN_MIRROR:-$(apt_mirror debian)}
   security=${DEBIAN_SECURITY_MIRROR:-$(apt_mirror debian-security)}
   [[ -n $mirror && -n $security ]] || { echo "no Debian mirror in /etc/apt/sources.list*; set DEBIAN_MIRROR and DEBIAN_SECURITY_MIRROR" >&2; return 1; }
@@ -35,8 +55,15 @@ debian_root_create() {
     --include="$include" \
     --essential-hook='printf "#!/bin/sh\nexit 101\n" > "$1/usr/sbin/policy-rc.d"; chmod 755 "$1/usr/sbin/policy-rc.d"' \
     "$suite" "$dir" \
-    "deb $mirror $suite main" "deb $mirror $suite-updates main" "deb $security $suite-security main" \
-    || return 1
+    "deb $mirror $suite main" "deb $mirror $suite-updates main" "deb $security $suite-security main"
+}
+
+DEBIAN_ROOT=
+debian_root_create() {
+  local dir=$1 suite=$2 include=$3
+  DEBIAN_ROOT=$dir
+  trap debian_root_destroy EXIT
+  debian_bootstrap "$dir" "$suite" "$include" || return 1
   mount -t proc proc "$dir/proc"
   mount --bind /dev "$dir/dev"
 }
