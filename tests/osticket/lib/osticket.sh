@@ -1,6 +1,6 @@
 # The helpdesk under test (sourced by run.sh): osTicket unpacked from the
 # tarball named by OSTICKET_TARBALL, installed headlessly into the private
-# MariaDB, the plugin from php/ copied in, installed, configured and enabled
+# MariaDB, the plugin from php/ (or PLUGIN_SRC) copied in, installed, configured and enabled
 # through osTicket's own plugin code. Sets OST_ROOT, OST_HTTP_HOST.
 
 # The re-pack of the v1.18.1 tag kept beside the project (../shared), minus
@@ -52,8 +52,8 @@ install_osticket() {
   say "osTicket installed in $((SECONDS - t0)) s"
 }
 
-install_plugin() {
-  cp -r "$ROOT/php" "$OST_ROOT/include/plugins/s3-native"
+install_plugin() { # from PLUGIN_SRC (default: the tree's php/)
+  cp -r "${PLUGIN_SRC:-$ROOT/php}" "$OST_ROOT/include/plugins/s3-native"
   chmod -R a+rX "$OST_ROOT"
   OST_ROOT=$OST_ROOT OST_HTTP_HOST=$OST_HTTP_HOST OST_S3_FOLDER=$OST_S3_FOLDER \
     "$TMP/bin/php" "$HERE/setup-helpdesk.php" >"$TMP/setup.log" 2>&1 ||
