@@ -30,33 +30,35 @@ function vm_hwm(): int
     return (int) ($m[1] ?? 0) * 1024;
 }
 
-/** A backend on the test bucket through BENCH_S3_ENDPOINT, path-style (SeaweedFS). */
-function bench_backend(array $extra = []): S3AttachmentBackend
+/** A backend on the test bucket, path-style (SeaweedFS), through $endpoint (default: BENCH_S3_ENDPOINT). */
+function bench_backend(?string $endpoint = null): S3AttachmentBackend
 {
-    return new S3AttachmentBackend(array_merge([
+    return new S3AttachmentBackend([
         'bucket' => bench_env('S3_TEST_BUCKET'),
-        'endpoint' => bench_env('BENCH_S3_ENDPOINT'),
+        'endpoint' => $endpoint ?? bench_env('BENCH_S3_ENDPOINT'),
         'region' => bench_env('S3_TEST_REGION'),
         'path_style' => true,
         'access_key_id' => bench_env('S3_TEST_ACCESS_KEY'),
         'secret_access_key' => bench_env('S3_TEST_SECRET_KEY'),
-    ], $extra));
+    ]);
 }
 
 /**
  * Every key under $prefix, with a plain signed ListObjectsV2 (curl's own
- * SigV4), page after page: independent of the extension's listing.
+ * SigV4), page after page: independent of the extension's listing. Pages
+ * go on with start-after (the last key): curl 7.88 signs a
+ * continuation-token's characters in a way the store refuses.
  *
  * @return string[]
  */
 function bench_list_keys(string $prefix): array
 {
     $keys = [];
-    $token = null;
+    $after = null;
     do {
         $url = rtrim(bench_env('S3_TEST_ENDPOINT'), '/') . '/' . bench_env('S3_TEST_BUCKET')
             . '?list-type=2&max-keys=1000&prefix=' . rawurlencode($prefix)
-            . ($token !== null ? '&continuation-token=' . rawurlencode($token) : '');
+            . ($after !== null ? '&start-after=' . rawurlencode($after) : '');
         $ch = curl_init($url);
         curl_setopt_array($ch, [
             CURLOPT_RETURNTRANSFER => true,
@@ -71,8 +73,7 @@ function bench_list_keys(string $prefix): array
         }
         preg_match_all('#<Key>([^<]*)</Key>#', $xml, $m);
         array_push($keys, ...array_map('html_entity_decode', $m[1]));
-        $token = preg_match('#<NextContinuationToken>([^<]*)</NextContinuationToken>#', $xml, $t)
-            ? html_entity_decode($t[1]) : null;
-    } while ($token !== null);
+        $after = strpos($xml, '<IsTruncated>true</IsTruncated>') !== false && $keys ? end($keys) : null;
+    } while ($after !== null);
     return $keys;
 }

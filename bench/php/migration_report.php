@@ -79,6 +79,7 @@ foreach ($runs as $runMode => $byWho) {
         $row = ['mode' => $runMode, 'contender' => $who, 'what' => $label, 'files' => $files, 'bytes' => $bytes,
             'seconds' => $r['seconds'], 'files_per_s' => round($files / $r['seconds'], 1),
             'mib_per_s' => round($bytes / MIB / $r['seconds'], 1), 'cpu_s' => $r['cpu_s'],
+            'store_cpu_s' => $r['store_cpu_s'] ?? null, 'proxy_cpu_s' => $r['proxy_cpu_s'] ?? null,
             'rss_growth_bytes' => $isCommand ? ($r['max_rss_kib'] - $r['baseline_max_rss_kib']) * 1024 : $r['rss_growth_bytes'],
             'complete' => null, 'target' => '', 'ratio' => null, 'pass' => null];
         if ($isCommand) {
@@ -108,11 +109,12 @@ foreach ($runs as $runMode => $byWho) {
     }
 }
 
-$head = ['mode', 'run', 'files', 'MiB', 'wall', 'files/s', 'MiB/s', 'CPU', 'peak RSS growth', 'complete', 'target', 'ratio', 'result'];
+$head = ['mode', 'run', 'files', 'MiB', 'wall', 'files/s', 'MiB/s', 'CPU', 'store CPU', 'peak RSS growth', 'complete', 'target', 'ratio', 'result'];
 $lines = [];
 foreach ($rows as $r) {
     $lines[] = [$r['mode'], $r['what'], (string) $r['files'], sprintf('%.1f', $r['bytes'] / MIB), $fmtTime($r['seconds']),
         sprintf('%.1f', $r['files_per_s']), sprintf('%.1f', $r['mib_per_s']), sprintf('%.1f s', $r['cpu_s']),
+        $r['store_cpu_s'] === null ? '' : sprintf('%.1f s', $r['store_cpu_s']),
         sprintf('%.1f MiB', $r['rss_growth_bytes'] / MIB),
         $r['complete'] === null ? '' : ($r['complete'] === true ? 'yes' : 'NO: ' . $r['complete']),
         $r['target'], $r['ratio'] === null ? '' : sprintf('%.2f× (%s)', $r['ratio'], $r['ratio_of']),
@@ -137,7 +139,8 @@ foreach ($lines as $l) {
     $print($l);
 }
 $load = implode(' ', array_slice(explode(' ', (string) @file_get_contents('/proc/loadavg')), 0, 3));
-printf("\n%d files, %.1f MiB in the database (filled by AttachmentFile::create() in %.0f s). latency mode: +%s ms each way per burst (bench/latency_proxy.py).\n",
+echo "\nwall: the command's, spawn to exit (osTicket's boot included); a floor's: its work alone. CPU: the process's (user + system, all threads). store CPU: SeaweedFS's meanwhile (a shared server: others' requests count too).\n";
+printf("%d files, %.1f MiB in the database (filled by AttachmentFile::create() in %.0f s). latency mode: +%s ms each way per burst (bench/latency_proxy.py).\n",
     $selected['files'], $selected['bytes'] / MIB, $fill['seconds'], $delayMs);
 printf("Extension: %s. Plugin: %s.\nLoad average before: %s, after: %s (2 cores; above ~0.5 others were busy too).\n",
     getenv('BENCH_BUILD') ?: '?', getenv('BENCH_PLUGIN') ?: '?', getenv('BENCH_LOAD_BEFORE') ?: '?', $load);

@@ -30,9 +30,7 @@ foreach ($db->query('SELECT bk, COUNT(*) AS files, COALESCE(SUM(size), 0) AS byt
 $chunks = (int) $db->query('SELECT COUNT(*) FROM ost_file_chunk')->fetch_row()[0];
 $keys = bench_list_keys($prefix);
 if ($delete && $keys) {
-    $s3 = new S3AttachmentBackend(['bucket' => bench_env('S3_TEST_BUCKET'), 'endpoint' => bench_env('S3_TEST_ENDPOINT'),
-        'region' => bench_env('S3_TEST_REGION'), 'path_style' => true, 'access_key_id' => bench_env('S3_TEST_ACCESS_KEY'),
-        'secret_access_key' => bench_env('S3_TEST_SECRET_KEY')]);
+    $s3 = bench_backend(bench_env('S3_TEST_ENDPOINT'));
     foreach ($keys as $key) {
         $s3->delete($key);
     }
