@@ -3,8 +3,8 @@
  * One line of bench/migration's figures (JSON), from what measure() left in
  * RUN_DIR for NAME: NAME.time (GNU time: wall, user, sys, max RSS in KiB),
  * NAME.out (a floor's JSON figures, or a command's stdout), NAME.err, and
- * NAME.around (exit status, then the store's and the proxy's CPU ticks
- * during the run).
+ * NAME.around (exit status, then the store's, the proxy's and MariaDB's CPU
+ * ticks during the run).
  *
  * A floor (no BASELINE): its own figures (timed inside: the work alone).
  * A command: wall time from spawn to exit, CPU, max RSS, the max RSS of
@@ -26,7 +26,7 @@ $lastLine = function (string $file): string {
     return (string) end($lines);
 };
 [$wall, $user, $sys, $rssKib] = array_map('floatval', explode(' ', $lastLine("$dir/$name.time")) + [0, 0, 0, 0]);
-[$exit, $storeTicks, $proxyTicks] = array_map('intval', explode(' ', $lastLine("$dir/$name.around")) + [0, 0, 0]);
+[$exit, $storeTicks, $proxyTicks, $dbTicks] = array_map('intval', explode(' ', $lastLine("$dir/$name.around")) + [0, 0, 0, 0]);
 $out = trim((string) file_get_contents("$dir/$name.out"));
 $errTail = implode("\n", array_slice(array_values(array_filter(
     file("$dir/$name.err", FILE_IGNORE_NEW_LINES) ?: [], fn ($l) => strpos($l, 'PHP Deprecated') === false)), -5));
@@ -46,6 +46,7 @@ if ($baseline === null) {
         'json' => json_decode($out, true), 'stderr_tail' => $errTail];
 }
 $line['store_cpu_s'] = round($storeTicks / $hz, 2);
+$line['db_cpu_s'] = round($dbTicks / $hz, 2);
 if ($mode === 'latency') {
     $line['proxy_cpu_s'] = round($proxyTicks / $hz, 2);
 }

@@ -79,7 +79,8 @@ foreach ($runs as $runMode => $byWho) {
         $row = ['mode' => $runMode, 'contender' => $who, 'what' => $label, 'files' => $files, 'bytes' => $bytes,
             'seconds' => $r['seconds'], 'files_per_s' => round($files / $r['seconds'], 1),
             'mib_per_s' => round($bytes / MIB / $r['seconds'], 1), 'cpu_s' => $r['cpu_s'],
-            'store_cpu_s' => $r['store_cpu_s'] ?? null, 'proxy_cpu_s' => $r['proxy_cpu_s'] ?? null,
+            'store_cpu_s' => $r['store_cpu_s'] ?? null, 'db_cpu_s' => $r['db_cpu_s'] ?? null,
+            'proxy_cpu_s' => $r['proxy_cpu_s'] ?? null,
             'rss_growth_bytes' => $isCommand ? ($r['max_rss_kib'] - $r['baseline_max_rss_kib']) * 1024 : $r['rss_growth_bytes'],
             'complete' => null, 'target' => '', 'ratio' => null, 'pass' => null];
         if ($isCommand) {
@@ -87,6 +88,17 @@ foreach ($runs as $runMode => $byWho) {
             $row['complete'] = $wrong ? implode('; ', $wrong) : true;
             $row['max_rss_kib'] = $r['max_rss_kib'];
             $row['baseline_max_rss_kib'] = $r['baseline_max_rss_kib'];
+        }
+        // For reference, not judged: where osTicket's own command stands
+        // against the floors, and the most any client could reach over
+        // manage.php here (the store floor's ratio).
+        if ($who === 'manage_php' && $runMode === 'local' && $slowerFloor !== null) {
+            $row['ratio'] = round($floorSeconds[$slowerFloor] / $r['seconds'], 2);
+            $row['ratio_of'] = ($slowerFloor === 'floor_database' ? 'database floor' : 'store floor') . ', for reference';
+        }
+        if ($who === 'floor_store' && $runMode === 'latency' && $manage) {
+            $row['ratio'] = round($manage['seconds'] / $r['seconds'], 2);
+            $row['ratio_of'] = 'manage.php: the ceiling here';
         }
         if ($who === 's3_attachments') {
             if ($runMode === 'local' && $slowerFloor !== null) {
@@ -109,12 +121,13 @@ foreach ($runs as $runMode => $byWho) {
     }
 }
 
-$head = ['mode', 'run', 'files', 'MiB', 'wall', 'files/s', 'MiB/s', 'CPU', 'store CPU', 'peak RSS growth', 'complete', 'target', 'ratio', 'result'];
+$head = ['mode', 'run', 'files', 'MiB', 'wall', 'files/s', 'MiB/s', 'CPU', 'store CPU', 'DB CPU', 'peak RSS growth', 'complete', 'target', 'ratio', 'result'];
 $lines = [];
 foreach ($rows as $r) {
     $lines[] = [$r['mode'], $r['what'], (string) $r['files'], sprintf('%.1f', $r['bytes'] / MIB), $fmtTime($r['seconds']),
         sprintf('%.1f', $r['files_per_s']), sprintf('%.1f', $r['mib_per_s']), sprintf('%.1f s', $r['cpu_s']),
         $r['store_cpu_s'] === null ? '' : sprintf('%.1f s', $r['store_cpu_s']),
+        $r['db_cpu_s'] === null ? '' : sprintf('%.1f s', $r['db_cpu_s']),
         sprintf('%.1f MiB', $r['rss_growth_bytes'] / MIB),
         $r['complete'] === null ? '' : ($r['complete'] === true ? 'yes' : 'NO: ' . $r['complete']),
         $r['target'], $r['ratio'] === null ? '' : sprintf('%.2f× (%s)', $r['ratio'], $r['ratio_of']),
@@ -139,7 +152,7 @@ foreach ($lines as $l) {
     $print($l);
 }
 $load = implode(' ', array_slice(explode(' ', (string) @file_get_contents('/proc/loadavg')), 0, 3));
-echo "\nwall: the command's, spawn to exit (osTicket's boot included); a floor's: its work alone. CPU: the process's (user + system, all threads). store CPU: SeaweedFS's meanwhile (a shared server: others' requests count too).\n";
+echo "\nwall: the command's, spawn to exit (osTicket's boot included); a floor's: its work alone. CPU: the process's (user + system, all threads). store CPU, DB CPU: SeaweedFS's (a shared server: others' requests count too) and MariaDB's meanwhile.\n";
 printf("%d files, %.1f MiB in the database (filled by AttachmentFile::create() in %.0f s). latency mode: +%s ms each way per burst (bench/latency_proxy.py).\n",
     $selected['files'], $selected['bytes'] / MIB, $fill['seconds'], $delayMs);
 printf("Extension: %s. Plugin: %s.\nLoad average before: %s, after: %s (2 cores; above ~0.5 others were busy too).\n",
