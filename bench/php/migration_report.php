@@ -116,10 +116,10 @@ foreach ($runs as $runMode => $byWho) {
                 $row['ratio_of'] = 'manage.php';
                 $met = $row['ratio'] >= 10;
             } else {
-                $met = true;
+                $met = null; // its reference was not measured in this run (--only)
             }
-            $met = $met && $row['rss_growth_bytes'] <= RSS_LIMIT && $row['complete'] === true;
-            $row['pass'] = $judge ? $met : 'n/a';
+            $met = $met === null ? null : $met && $row['rss_growth_bytes'] <= RSS_LIMIT && $row['complete'] === true;
+            $row['pass'] = $judge && $met !== null ? $met : 'n/a';
         }
         $rows[] = $row;
     }
