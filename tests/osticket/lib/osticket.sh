@@ -1,6 +1,6 @@
 # The helpdesk under test (sourced by run.sh): osTicket unpacked from the
 # tarball named by OSTICKET_TARBALL, installed headlessly into the private
-# MariaDB, the plugin copied in, installed, configured and enabled through
+# MariaDB, the plugin copied in (from php/, or PLUGIN_SRC), installed, configured and enabled through
 # osTicket's own plugin code. Sets OST_ROOT, OST_HTTP_HOST, and exports
 # OST_PLUGIN_PATH (where the plugin is, relative to include/).
 #
@@ -89,7 +89,7 @@ install_plugin() {
     install -m 0644 "$PLUGIN_PHAR" "$OST_ROOT/include/$PLUGIN_PHAR_PATH"
     export OST_PLUGIN_PATH=$PLUGIN_PHAR_PATH
   else
-    cp -r "$ROOT/php" "$OST_ROOT/include/$PLUGIN_FOLDER_PATH"
+    cp -r "${PLUGIN_SRC:-$ROOT/php}" "$OST_ROOT/include/$PLUGIN_FOLDER_PATH"
     export OST_PLUGIN_PATH=$PLUGIN_FOLDER_PATH
   fi
   chmod -R a+rX "$OST_ROOT"
