@@ -48,7 +48,7 @@ final class ToS3
     private $reader;
     /** @var \S3AttachmentBackend */
     private $backend;
-    /** @var object the upload queue */
+    /** @var \S3AttachmentUploadQueue */
     private $queue;
     /** @var array<int, array{row: array, digest: ContentDigest, key: string}> queued, not completed */
     private $inFlight = [];
@@ -71,7 +71,8 @@ final class ToS3
 
     public function run(Selection $selection): void
     {
-        $this->queue = SequentialUploadQueue::open($this->backend, $this->control->jobs, $this->control->queueBytes);
+        $this->queue = $this->backend->createUploadQueue(['jobs' => $this->control->jobs,
+            'max_buffered_bytes' => $this->control->queueBytes]);
         $taken = 0;
         $after = 0;
         try {
