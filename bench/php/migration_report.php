@@ -10,6 +10,7 @@
 //
 //   php migration_report.php FIGURES.jsonl FILL.json FILLED_STATE.json OUT.json full|quick JOBS DELAY_MS
 declare(strict_types=1);
+require __DIR__ . '/table.php';
 
 [$self, $figuresFile, $fillFile, $filledFile, $outFile, $mode, $jobs, $delayMs] = $argv + array_fill(0, 8, null);
 if ($delayMs === null) {
@@ -137,24 +138,7 @@ foreach ($rows as $r) {
         $r['target'], $r['ratio'] === null ? '' : sprintf('%.2f× (%s)', $r['ratio'], $r['ratio_of']),
         $r['pass'] === null ? '' : ($r['pass'] === 'n/a' ? 'n/a' : ($r['pass'] ? 'PASS' : 'FAIL'))];
 }
-$width = [];
-foreach (array_merge([$head], $lines) as $l) {
-    foreach ($l as $i => $cell) {
-        $width[$i] = max($width[$i] ?? 0, mb_strlen($cell));
-    }
-}
-$print = function (array $l) use ($width) {
-    $cells = [];
-    foreach ($l as $i => $cell) {
-        $cells[] = $cell . str_repeat(' ', $width[$i] - mb_strlen($cell));
-    }
-    echo '| ', implode(' | ', $cells), " |\n";
-};
-$print($head);
-$print(array_map(fn ($w) => str_repeat('-', $w), $width));
-foreach ($lines as $l) {
-    $print($l);
-}
+print_table($head, $lines);
 $load = implode(' ', array_slice(explode(' ', (string) @file_get_contents('/proc/loadavg')), 0, 3));
 echo "\nwall: the command's, spawn to exit (osTicket's boot included); a floor's: its work alone. CPU: the process's (user + system, all threads). store CPU, DB CPU: SeaweedFS's (a shared server: others' requests count too) and MariaDB's meanwhile.\n";
 printf("%d files, %.1f MiB in the database (filled by AttachmentFile::create() in %.0f s). latency mode: +%s ms each way per burst (bench/latency_proxy.py).\n",

@@ -9,6 +9,7 @@
 // sizes are too small to mean anything, it only proves the benchmark runs.
 declare(strict_types=1);
 
+require __DIR__ . '/table.php';
 require __DIR__ . '/stats.php';
 
 [$self, $dir, $outFile, $mode] = $argv + [null, null, null, 'full'];
@@ -225,24 +226,7 @@ foreach ($rows as $r) {
     $lines[] = [$r['id'], $r['scenario'], dur($r['median_us']), dur($r['p90_us']), $r['throughput'],
         mib($r['rss_growth_bytes']), isset($r['cpu_s']) ? sprintf('%.2f s', $r['cpu_s']) : (isset($r['cpu_us_per_op']) ? sprintf('%.0f µs/op', $r['cpu_us_per_op']) : ''), $r['target'], $r['ratio'] === null ? '' : sprintf('%.2f× (%s)', $r['ratio'], $r['ratio_of']), $pass];
 }
-$width = [];
-foreach (array_merge([$head], $lines) as $l) {
-    foreach ($l as $i => $cell) {
-        $width[$i] = max($width[$i] ?? 0, mb_strlen($cell));
-    }
-}
-$print = function (array $l) use ($width) {
-    $cells = [];
-    foreach ($l as $i => $cell) {
-        $cells[] = $cell . str_repeat(' ', $width[$i] - mb_strlen($cell));
-    }
-    echo '| ', implode(' | ', $cells), " |\n";
-};
-$print($head);
-$print(array_map(fn ($w) => str_repeat('-', $w), $width));
-foreach ($lines as $l) {
-    $print($l);
-}
+print_table($head, $lines);
 $judged = array_filter($rows, fn ($r) => is_bool($r['pass']));
 $passed = count(array_filter($judged, fn ($r) => $r['pass']));
 $load = implode(' ', array_slice(explode(' ', (string) @file_get_contents('/proc/loadavg')), 0, 3));
