@@ -55,6 +55,9 @@ in_root "dpkg-query -W -f='\${Conffiles}' $package" | grep -F "$ini" >/dev/null 
 in_root "test -f /usr/share/php-s3-attachments/osticket-plugin/plugin.php && test -f /usr/share/doc/$package/copyright && test -f /usr/share/doc/$package/README.md.gz" \
   || fail "the plugin folder or the docs are missing"
 ok "ini is a conffile; plugin in /usr/share/php-s3-attachments/osticket-plugin/; README and copyright in /usr/share/doc/$package/"
+cli=/usr/share/php-s3-attachments/osticket-plugin/bin/s3-attachments
+in_root "test -x $cli && $cli --help" | grep -F 'migrate' >/dev/null || fail "the plugin's admin command $cli is not executable or its --help does not list migrate"
+ok "the plugin's admin command runs from the package ($cli --help)"
 in_root "php /tmp/s3-roundtrip.php" || fail "storing and reading an object through the installed extension"
 
 # --- upgrade, keeping the admin's changes ---------------------------------
