@@ -39,6 +39,18 @@ final class ContentDigest
         return $d;
     }
 
+    /**
+     * The digest of bytes another process read and checked (ReaderProcess):
+     * its values only, so update() and withSuffix() refuse.
+     */
+    public static function known(int $size, string $signature, string $md5, string $crc32c): self
+    {
+        $d = new self();
+        $d->size = $size;
+        $d->final = ['signature' => $signature, 'md5' => $md5, 'crc32c' => $crc32c];
+        return $d;
+    }
+
     public function update(string $data): void
     {
         if ($this->final !== null) {

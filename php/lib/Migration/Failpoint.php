@@ -10,7 +10,9 @@
  * (a multipart upload has parts in the store), before-switch (copies
  * verified, rows not switched), after-switch (rows switched, source copies
  * still there), and for --to D: after-chunks (chunks written, row not
- * switched), after-switch-to-d (row switched, object still there).
+ * switched), after-switch-to-d (row switched, object still there). In
+ * reader processes (which inherit the variable): reader-start (before it
+ * says it is ready), reader-answer (before each file's answer).
  */
 
 namespace S3Native\Migration;

@@ -32,7 +32,7 @@ final class Migrator
         $report->dryRun = $dryRun;
         $lock = null;
         if (!$dryRun) {
-            $lock = StoreLock::acquire($who);
+            $lock = StoreLock::acquire($who, $control->lockWaitSeconds);
             $recovered = (new Recovery($store))->run();
             $report->recovered = $recovered['done'];
             array_push($report->notes, ...$recovered['problems']);

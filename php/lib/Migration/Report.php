@@ -90,6 +90,7 @@ final class Report
             'dry_run' => $this->dryRun,
             'stopped' => $this->stopped,
             'recovered' => $this->recovered,
+            'notes' => $this->notes,
         ];
         if ($this->dryRun) {
             $out['by_source'] = $this->bySource;

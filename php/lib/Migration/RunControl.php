@@ -19,6 +19,14 @@ final class RunControl
     public $groupBytes = 8 << 20;
     /** @var int bytes the upload queue may hold (at least the extension's multipart threshold, 16 MiB) */
     public $queueBytes = 32 << 20;
+    /** @var int processes reading and checking database files ahead (ReaderProcesses); 0: this process reads */
+    public $readerProcesses = 0;
+    /**
+     * @var int seconds to wait for the store lock: a run killed a moment ago
+     *      holds it until its reader processes notice and end (they share its
+     *      database connection's socket, as children do)
+     */
+    public $lockWaitSeconds = 0;
 
     public function shouldStop(Report $report): bool
     {

@@ -8,6 +8,10 @@
  *
  * A row that did not switch was changed meanwhile (deleted, or moved by
  * someone else): its new copy is deleted and it counts as skipped.
+ *
+ * Chunks are deleted by ChunkDeletes, possibly in another process: their
+ * journal entries close when it says they are gone (waitForDeletes() at
+ * the end of a run).
  */
 
 namespace S3Native\Migration;
@@ -26,12 +30,15 @@ final class S3Switch
     private $verified = [];
     /** @var list<int> journal entries to close */
     private $finished = [];
+    /** @var ChunkDeletes */
+    private $chunks;
 
-    public function __construct(Report $report, \S3AttachmentBackend $backend, string $attrs)
+    public function __construct(Report $report, \S3AttachmentBackend $backend, string $attrs, ChunkDeletes $chunks)
     {
         $this->report = $report;
         $this->backend = $backend;
         $this->attrs = $attrs;
+        $this->chunks = $chunks;
     }
 
     /** A file whose copy at $key the store confirmed. */
@@ -98,9 +105,32 @@ final class S3Switch
                 $this->deleteSources((string) $source, $ids, $verified);
             }
         }
+        $this->collectDeletes(false);
         if ($this->finished) {
             Journal::remove($this->finished);
             $this->finished = [];
+        }
+    }
+
+    /** Waits until every chunk delete asked for is done, and closes their journal entries. */
+    public function waitForDeletes(): void
+    {
+        $this->collectDeletes(true);
+        $this->settle();
+    }
+
+    private function collectDeletes(bool $wait): void
+    {
+        try {
+            $batches = $this->chunks->done($wait);
+        } catch (\RuntimeException $e) {
+            $this->report->notes[] = 'deleting the chunks of moved files failed (' . $e->getMessage() . '); the '
+                . 'files are in S3 already, and the next run deletes those chunks';
+            return;
+        }
+        foreach ($batches as $batch) {
+            $this->report->bytesFreed += $batch['bytes'];
+            array_push($this->finished, ...$batch['ids']);
         }
     }
 
@@ -128,12 +158,12 @@ final class S3Switch
     {
         try {
             if ($source === 'D') {
-                DatabaseChunks::delete($ids);
+                $bytes = 0;
                 foreach ($ids as $id) {
                     $row = $verified[$id]['row'];
-                    $this->report->bytesFreed += (int) ($row['chunk_bytes'] ?? $row['size']);
+                    $bytes += (int) ($row['chunk_bytes'] ?? $row['size']);
                 }
-                array_push($this->finished, ...$ids);
+                $this->chunks->delete($ids, ['ids' => $ids, 'bytes' => $bytes]);
                 return;
             }
             foreach ($ids as $id) {

@@ -66,6 +66,27 @@ final class Selection
     }
 
     /**
+     * The selected rows, $size at a time, in id order, at most $limit in all.
+     *
+     * @return \Generator<int, list<array>>
+     */
+    public function pages(int $size): \Generator
+    {
+        $taken = 0;
+        $after = 0;
+        while (true) {
+            $max = $this->limit !== null ? min($size, $this->limit - $taken) : $size;
+            $rows = $max > 0 ? $this->page($after, $max) : [];
+            if (!$rows) {
+                return;
+            }
+            $after = (int) end($rows)['id'];
+            $taken += count($rows);
+            yield $rows;
+        }
+    }
+
+    /**
      * The next rows after $afterId.
      * @return list<array<string, ?string>>
      */

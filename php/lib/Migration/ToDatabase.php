@@ -38,19 +38,10 @@ final class ToDatabase
 
     public function run(Selection $selection): void
     {
-        $taken = 0;
-        $after = 0;
-        while (!$this->control->shouldStop($this->report)) {
-            $max = 200;
-            if ($selection->limit !== null) {
-                $max = min($max, $selection->limit - $taken);
-            }
-            $rows = $max > 0 ? $selection->page($after, $max) : [];
-            if (!$rows) {
+        foreach ($selection->pages(200) as $rows) {
+            if ($this->control->shouldStop($this->report)) {
                 return;
             }
-            $after = (int) end($rows)['id'];
-            $taken += count($rows);
             foreach ($rows as $row) {
                 if ($this->control->shouldStop($this->report)) {
                     return;

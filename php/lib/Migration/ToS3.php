@@ -2,15 +2,18 @@
 /**
  * Moves files into backend 3 (this plugin's S3 store).
  *
- * Files up to WHOLE_FILE_MAX are read whole (database files a group at a
- * time, one query per group) and handed to the extension's upload queue,
- * which keeps up to `jobs` PUTs in flight on its own threads while PHP reads
- * the next group. Larger files stream through one multipart upload, window
- * by window, while the queue keeps working. Memory: one group (RunControl's
+ * Files up to WHOLE_FILE_MAX are read whole and checked a group at a time
+ * (database files in one query per group), by reader processes working
+ * ahead (ReaderProcesses, RunControl::readerProcesses) or in this process
+ * (InProcessGroupReader), and handed to the extension's upload queue, which
+ * keeps up to `jobs` PUTs in flight on its own threads. Larger files then
+ * stream through one multipart upload each, window by window, while the
+ * queue keeps working. Memory of this process: one group (RunControl's
  * groupBytes, 8 MiB, plus one file of at most 16 MiB, held twice while it
  * is read) + what the queue buffers (queueBytes, 32 MiB) + one window of a
  * large file (8 MB) + the extension's multipart buffer (16 MiB), whatever
- * the sizes of the files (measured: 88 MiB over the process's start).
+ * the sizes of the files (measured: 88 MiB over the process's start); the
+ * readers' own is in ReaderProcesses.
  *
  * A file is switched only after (1) its bytes matched ost_file.size and
  * ost_file.signature while read, and (2) the store confirmed the CRC32C of
@@ -46,6 +49,10 @@ final class ToS3
     private $control;
     /** @var SourceReader */
     private $reader;
+    /** @var GroupReader */
+    private $groups;
+    /** @var list<array> rows of files above WHOLE_FILE_MAX, selected and not moved yet */
+    private $large = [];
     /** @var \S3AttachmentBackend */
     private $backend;
     /** @var \S3AttachmentUploadQueue */
@@ -64,74 +71,127 @@ final class ToS3
         $this->control = $control;
         $this->reader = new SourceReader($store);
         $this->backend = $store->configuredBackend();
-        $settings = $store->settings();
-        $this->switch = new S3Switch($report, $this->backend,
-            (new ObjectLocation($settings->bucket, $settings->folder, ''))->attrs());
     }
 
     public function run(Selection $selection): void
     {
         $this->queue = $this->backend->createUploadQueue(['jobs' => $this->control->jobs,
             'max_buffered_bytes' => $this->control->queueBytes]);
-        $taken = 0;
-        $after = 0;
+        [$this->groups, $chunks] = $this->readers();
+        $settings = $this->store->settings();
+        $this->switch = new S3Switch($this->report, $this->backend,
+            (new ObjectLocation($settings->bucket, $settings->folder, ''))->attrs(), $chunks);
         try {
-            while (!$this->control->shouldStop($this->report)) {
-                $max = self::PAGE;
-                if ($selection->limit !== null) {
-                    $max = min($max, $selection->limit - $taken);
-                }
-                $rows = $max > 0 ? $selection->page($after, $max) : [];
-                if (!$rows) {
+            foreach ($this->groups->read($this->groupsOf($selection)) as [$rows, $files]) {
+                if ($this->control->shouldStop($this->report)) {
                     break;
                 }
-                $after = (int) end($rows)['id'];
-                $taken += count($rows);
-                $this->page($rows);
+                $this->smallGroup($rows, $files);
+                // One large file after each group: the queue keeps uploading
+                // what it holds while this process streams the large one.
+                $this->nextLarge();
+            }
+            while ($this->large && !$this->control->shouldStop($this->report)) {
+                $this->nextLarge();
             }
             $this->complete($this->queue->drain());
             $this->settle();
         } finally {
             // Whatever happened, what was verified is switched and recorded.
-            $this->settle();
+            try {
+                $this->settle();
+                $this->switch->waitForDeletes();
+            } finally {
+                $this->groups->close();
+                $chunks->close();
+            }
         }
     }
 
-    /** @param list<array> $rows */
-    private function page(array $rows): void
+    /**
+     * Reader processes when asked for and they start, and one more to delete
+     * the chunks of moved files meanwhile; else this process does both.
+     *
+     * @return array{0: GroupReader, 1: ChunkDeletes}
+     */
+    private function readers(): array
     {
-        $group = [];
-        $groupBytes = 0;
-        foreach ($rows as $row) {
-            if ($this->control->shouldStop($this->report)) {
-                break;
-            }
-            if ((string) $row['key'] === '') {
-                $this->report->fail($row, 'ost_file.key is empty, so the file has no object name; left as it is');
-                continue;
-            }
-            if ((int) $row['size'] > self::WHOLE_FILE_MAX) {
-                $this->smallGroup($group);
-                $group = [];
-                $groupBytes = 0;
-                $this->large($row);
-                continue;
-            }
-            $group[] = $row;
-            $groupBytes += (int) $row['size'];
-            if ($groupBytes >= $this->control->groupBytes || count($group) >= self::GROUP_FILES) {
-                $this->smallGroup($group);
-                $group = [];
-                $groupBytes = 0;
+        $count = $this->control->readerProcesses;
+        if ($count > 0) {
+            try {
+                $processes = ReaderProcess::startMany($count + 1, ROOT_DIR);
+                $deleter = array_pop($processes);
+                return [new ReaderProcesses($processes, $this->reader), ChunkDeletes::in($deleter)];
+            } catch (\RuntimeException $e) {
+                $this->report->notes[] = 'the database was read, and the chunks of moved files deleted, by this '
+                    . 'process alone: its reader processes did not start (' . $e->getMessage() . ')';
             }
         }
-        $this->smallGroup($group);
+        return [new InProcessGroupReader($this->reader), ChunkDeletes::here()];
     }
 
-    /** @param list<array> $rows files of at most WHOLE_FILE_MAX, read whole and queued */
-    private function smallGroup(array $rows): void
+    /**
+     * The selected files of at most WHOLE_FILE_MAX in groups, page after
+     * page of the selection, as the group reader asks for them; the larger
+     * ones are set aside in $large.
+     *
+     * @return \Generator<int, list<array>>
+     */
+    private function groupsOf(Selection $selection): \Generator
     {
-        if (!$rows || $this->control->shouldStop($this->report)) {
+        foreach ($selection->pages(self::PAGE) as $rows) {
+            $group = [];
+            $groupBytes = 0;
+            foreach ($rows as $row) {
+                if ((int) $row['size'] > self::WHOLE_FILE_MAX) {
+                    $this->large[] = $row;
+                    continue;
+                }
+                $group[] = $row;
+                $groupBytes += (int) $row['size'];
+                if ($groupBytes >= $this->control->groupBytes || count($group) >= self::GROUP_FILES) {
+                    yield $group;
+                    $group = [];
+                    $groupBytes = 0;
+                }
+            }
+            if ($group) {
+                yield $group;
+            }
+        }
+    }
+
+    /** Moves the next file set aside as large, if any. */
+    private function nextLarge(): void
+    {
+        $row = array_shift($this->large);
+        if ($row !== null && !$this->withoutKey($row)) {
+            $this->large($row);
+        }
+    }
+
+    /** A row whose key is empty has no object name: reported failed, true. */
+    private function withoutKey(array $row): bool
+    {
+        if ((string) $row['key'] !== '') {
+            return false;
+        }
+        $this->report->fail($row, 'ost_file.key is empty, so the file has no object name; left as it is');
+        return true;
+    }
+
+    /**
+     * Files of at most WHOLE_FILE_MAX, read whole and checked: queued.
+     *
+     * @param list<array> $rows
+     * @param array<int, CheckedContent|FileRejected> $files their bytes by id, or why not
+     */
+    private function smallGroup(array $rows, array $files): void
+    {
+        $rows = array_values(array_filter($rows, function ($row) {
+            return !$this->withoutKey($row);
+        }));
+        if (!$rows) {
             return;
         }
         $entries = [];
@@ -141,52 +201,28 @@ final class ToS3
         Journal::add($entries);
         Failpoint::hit('after-journal');
 
-        $fromDatabase = array_values(array_filter($rows, function ($row) {
-            return $row['bk'] === 'D';
-        }));
-        $contents = DatabaseChunks::readWhole(array_map(function ($row) {
-            return (int) $row['id'];
-        }, $fromDatabase));
-
         foreach ($rows as $row) {
             $id = (int) $row['id'];
-            try {
-                if ($row['bk'] === 'D') {
-                    $data = $contents[$id];
-                    unset($contents[$id]);
-                    if ($data instanceof FileRejected) {
-                        throw $data;
-                    }
-                } else {
-                    $data = '';
-                    foreach ($this->reader->blocks($row) as $block) {
-                        $data .= $block;
-                        if (strlen($data) > self::WHOLE_FILE_MAX) {
-                            throw new FileRejected(sprintf('backend %s holds more bytes than ost_file.size (%d); left as it is',
-                                $row['bk'], (int) $row['size']));
-                        }
-                    }
-                }
-                $read = ContentDigest::of($data);
-                $digest = SourceCheck::verify($row, $read, (string) $row['bk']);
-                if ($digest->size() !== $read->size()) {
-                    $data .= SourceCheck::DROPPED;
-                    $row = $this->repaired($row, $digest);
-                }
-            } catch (FileRejected $e) {
-                $this->reject($row, $e->getMessage(), null);
+            $file = $files[$id];
+            unset($files[$id]);
+            if ($file instanceof FileRejected) {
+                $this->reject($row, $file->getMessage(), null);
                 continue;
+            }
+            $digest = $file->digest;
+            if ($file->repaired) {
+                $row = $this->repaired($row, $digest);
             }
             $key = $this->store->writeLocation($row)->objectKey();
             $this->inFlight[$id] = ['row' => $row, 'digest' => $digest, 'key' => $key];
             try {
-                $ready = $this->queue->add((string) $id, $key, $data, $this->store->uploadOptions($row));
+                $ready = $this->queue->add((string) $id, $key, $file->data, $this->store->uploadOptions($row));
             } catch (\S3AttachmentException $e) {
                 unset($this->inFlight[$id]);
                 $this->storeFailure($row, $e, $key);
                 continue;
             }
-            unset($data);
+            unset($file);
             if ($ready > 0) {
                 $this->complete($this->queue->collect(false));
             }

@@ -206,6 +206,69 @@ test('the store going down mid-run: moved files complete, the rest whole in the 
     delete_files(array_keys($files));
 });
 
+test('a reader process killed mid-run: the run stops naming it, nothing changed, the next run moves everything', function () {
+    $files = db_files(6, 'reader-killed');
+    $ids = implode(',', array_keys($files));
+    $killed = s3a(['migrate', '--to', '3', '--file-id', $ids, '--json'],
+        ['S3_ATTACHMENTS_FAILPOINT' => 'reader-answer@3']);
+    Suite::same(1, $killed['exit'], 'exit 1: stopped by an error', $killed['err']);
+    Suite::contains('a reader process of the migration', $killed['err'], 'naming the reader process that stopped');
+    Suite::contains('failpoint reader-answer', $killed['err'], 'quoting what it said before it died');
+    foreach ($files as $id => $bytes) {
+        kept_in_db($id, $bytes, "file $id untouched");
+    }
+    Suite::same([], journal_ids(), 'no journal entry: nothing was started');
+    $rerun = s3a(['migrate', '--to', '3', '--file-id', $ids, '--json']);
+    Suite::same([0, 6], [$rerun['exit'], $rerun['json']['moved'] ?? null], 'the next run moves all six', $rerun['err']);
+    Suite::same([], $rerun['json']['notes'] ?? null, 'with its reader processes, saying nothing about them');
+    foreach ($files as $id => $bytes) {
+        moved_to_s3($id, $bytes, "file $id after the rerun");
+    }
+    Suite::same([], journal_ids(), 'the journal is empty');
+    check_no_stray_objects('after a reader process was killed');
+    delete_files(array_keys($files));
+});
+
+test('reader processes that cannot start: the run reads and deletes in its own process, says so, moves everything', function () {
+    $files = db_files(4, 'readers-down');
+    $damaged = db_files(1, 'readers-down-damaged');
+    $damagedId = array_key_first($damaged);
+    db_query('UPDATE ' . FILE_CHUNK_TABLE . " SET filedata = CONCAT('X', SUBSTRING(filedata, 2)) WHERE file_id = $damagedId");
+    $ids = implode(',', array_merge(array_keys($files), [$damagedId]));
+    $run = s3a(['migrate', '--to', '3', '--file-id', $ids, '--json'], ['S3_ATTACHMENTS_FAILPOINT' => 'reader-start']);
+    Suite::same([1, 4, 1], [$run['exit'], $run['json']['moved'] ?? null, $run['json']['failed'] ?? null],
+        'exit 1: four moved, the altered one failed', $run['err']);
+    $notes = implode("\n", $run['json']['notes'] ?? []);
+    Suite::contains('the database was read, and the chunks of moved files deleted, by this process alone', $notes,
+        'saying who read the database and deleted the chunks instead');
+    Suite::contains('failpoint reader-start', $notes, 'with what the reader process said');
+    Suite::contains('ost_file.signature', $run['json']['failures'][0]['reason'] ?? '', 'the altered file checked here as well');
+    foreach ($files as $id => $bytes) {
+        moved_to_s3($id, $bytes, "file $id");
+    }
+    Suite::same('D', file_row($damagedId)['bk'] ?? null, 'the altered file stays in the database');
+    Suite::same([], journal_ids(), 'the journal is empty');
+    delete_files(array_merge(array_keys($files), [$damagedId]));
+});
+
+test('--readers 0: the same checks in the command\'s own process', function () {
+    $files = db_files(3, 'readers-0');
+    $damaged = db_files(1, 'readers-0-damaged');
+    $damagedId = array_key_first($damaged);
+    db_query('UPDATE ' . FILE_CHUNK_TABLE . " SET filedata = CONCAT('X', SUBSTRING(filedata, 2)) WHERE file_id = $damagedId");
+    $ids = implode(',', array_merge(array_keys($files), [$damagedId]));
+    $run = s3a(['migrate', '--to', '3', '--readers', '0', '--file-id', $ids, '--json']);
+    Suite::same([1, 3, 1], [$run['exit'], $run['json']['moved'] ?? null, $run['json']['failed'] ?? null],
+        'exit 1: three moved, the altered one failed', $run['err']);
+    Suite::same([], $run['json']['notes'] ?? null, 'nothing to say about reader processes: none was asked for');
+    Suite::contains('ost_file.signature', $run['json']['failures'][0]['reason'] ?? '', 'the altered file named for its signature');
+    foreach ($files as $id => $bytes) {
+        moved_to_s3($id, $bytes, "file $id");
+    }
+    Suite::same([], journal_ids(), 'the journal is empty');
+    delete_files(array_merge(array_keys($files), [$damagedId]));
+});
+
 test('two migrations at once: the second refuses to start, changing nothing', function () {
     require_once env('OST_ROOT') . '/include/plugins/s3-native/lib/Cli/CannotStart.php';
     require_once env('OST_ROOT') . '/include/plugins/s3-native/lib/Cli/StoreLock.php';
