@@ -15,7 +15,7 @@ const EXTENSION = 's3_attachments';
 
 // Array shapes for static analysers: what the binding (src/binding/convert.rs)
 // puts into the arrays it returns. Reflection only knows `array`.
-const PUT_RESULT = 'array{size: int, etag: string, checksums: array{crc32c?: string}}';
+const PUT_RESULT = 'array{size: int, etag: string, checksums: array{crc32c?: string, md5?: string}}';
 const COMPLETIONS = 'list<array{tag: string, key: string, ok: bool, size: int, etag: ?string, '
     . 'checksums: array{crc32c?: string, md5?: string}, error: ?S3AttachmentException}>';
 const RETURN_SHAPES = [

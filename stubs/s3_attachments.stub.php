@@ -19,14 +19,14 @@ class S3AttachmentBackend
     /**
      * streams a file from disk
      * @param array<string, mixed>|null $opts
-     * @return array{size: int, etag: string, checksums: array{crc32c?: string}}
+     * @return array{size: int, etag: string, checksums: array{crc32c?: string, md5?: string}}
      */
     public function putFile(string $key, string $path, ?array $opts = null): array {}
 
     /**
      * stores a string (binary-safe)
      * @param array<string, mixed>|null $opts
-     * @return array{size: int, etag: string, checksums: array{crc32c?: string}}
+     * @return array{size: int, etag: string, checksums: array{crc32c?: string, md5?: string}}
      */
     public function putString(string $key, string $data, ?array $opts = null): array {}
 
@@ -127,7 +127,7 @@ class S3AttachmentUpload
 
     /**
      * completes the upload once all bytes are written
-     * @return array{size: int, etag: string, checksums: array{crc32c?: string}}
+     * @return array{size: int, etag: string, checksums: array{crc32c?: string, md5?: string}}
      */
     public function finish(): array {}
 

@@ -168,10 +168,16 @@ final class ErrorAdvisor
         $resource = 'arn:aws:s3:::' . $bucket . '/' . ($folder !== '' ? $folder . '/' : '') . '*';
 
         if (self::isAboutChecksums($e)) {
-            return $settings->checksums === Settings::CHECKSUMS_CRC32C
-                ? 'this store does not handle the CRC32C checksums; set "Integrity check" to "MD5 (Content-MD5)" in '
-                    . self::CONFIG_PAGE . '.'
-                : 'set "Integrity check" to another choice in ' . self::CONFIG_PAGE . '.';
+            if ($settings->checksums === Settings::CHECKSUMS_CRC32C) {
+                return 'this store does not handle the CRC32C checksums; set "Integrity check" to "MD5 (Content-MD5)" '
+                    . 'in ' . self::CONFIG_PAGE . '.';
+            }
+            if ($settings->checksums === Settings::CHECKSUMS_MD5) {
+                return 'this store does not confirm MD5s (its ETags are not the MD5 of the content: encryption or '
+                    . 'compression on its side); set "Integrity check" to "None" in ' . self::CONFIG_PAGE
+                    . ' (migration then reads every copy back).';
+            }
+            return 'set "Integrity check" to another choice in ' . self::CONFIG_PAGE . '.';
         }
         if ($code === 'AccessControlListNotSupported') {
             return 'this bucket has ACLs disabled; set "Default ACL" to "Bucket default" in '

@@ -62,9 +62,14 @@ impl Error {
 
     /// An invalid value of the named option.
     pub fn option(name: &str, detail: impl Into<String>) -> Self {
-        let mut e = Error::config(detail);
-        e.option = Some(name.to_owned());
-        e
+        Error::config(detail).about_option(name)
+    }
+
+    /// Names the option a failure of any kind is about (a store that
+    /// refuses or misreports the chosen `checksums`).
+    pub fn about_option(mut self, name: &str) -> Self {
+        self.option = Some(name.to_owned());
+        self
     }
 
     /// An invalid option or argument, with what is allowed.

@@ -533,8 +533,16 @@ pub(crate) async fn put_object(
 /// it holds other bytes than were sent.
 pub(crate) enum Confirmation {
     Stored(PutResult),
-    Corrupt(String),
+    /// What differs, and what to do if it keeps happening.
+    Corrupt(String, &'static str),
 }
+
+/// When the store's CRC32C keeps differing from what was sent.
+const FIX_CRC32C: &str = "retry; if it persists while the bytes are intact, the store miscomputes checksums: \
+     set 'checksums' to 'md5' (or 'none')";
+/// When the store's ETag keeps differing from the MD5 of what was sent.
+const FIX_ETAG: &str = "retry; if it persists while the bytes are intact, this store's ETags are not the MD5 of \
+     the content (encryption or compression on its side): set 'checksums' to 'none'";
 
 /// An ETag is the MD5 of the stored bytes (of a single PUT; of each part)
 /// except under SSE-KMS.
@@ -556,19 +564,23 @@ fn confirm(
     let echoed = echoed.and_then(checksum::from_header);
     if let (BodyCheck::Crc32c(sent), Some(stored)) = (sent, echoed) {
         if stored != sent {
-            return Confirmation::Corrupt(format!(
-                "the store reports CRC32C {} but {} was sent",
-                checksum::to_hex(stored),
-                checksum::to_hex(sent)
-            ));
+            return Confirmation::Corrupt(
+                format!(
+                    "the store reports CRC32C {} but {} was sent",
+                    checksum::to_hex(stored),
+                    checksum::to_hex(sent)
+                ),
+                FIX_CRC32C,
+            );
         }
     }
     let mut md5 = None;
     if let (Some(expected), true) = (expected_etag, etag_is_md5(options)) {
         if !etag.eq_ignore_ascii_case(&expected) {
-            return Confirmation::Corrupt(format!(
-                "the store answered ETag {etag:?} but the MD5 of what was sent is {expected}"
-            ));
+            return Confirmation::Corrupt(
+                format!("the store answered ETag {etag:?} but the MD5 of what was sent is {expected}"),
+                FIX_ETAG,
+            );
         }
         md5 = Some(expected);
     }
@@ -585,14 +597,12 @@ fn confirm(
 pub(crate) fn settle(store: &Store, key: &str, confirmation: Confirmation) -> Result<PutResult> {
     match confirmation {
         Confirmation::Stored(result) => Ok(result),
-        Confirmation::Corrupt(what) => {
+        Confirmation::Corrupt(what, fix) => {
             let _ = store.delete(key);
             Err(Error::new(ErrorKind::Integrity, "upload", format!("{what}; the object was deleted"))
                 .at("upload", store.bucket(), Some(key))
-                .with_fix(
-                    "retry; if it persists while the bytes are intact, the store miscomputes checksums: \
-                     set 'checksums' to 'md5' (or 'none')",
-                ))
+                .about_option("checksums")
+                .with_fix(fix))
         }
     }
 }
@@ -641,7 +651,9 @@ fn check_etag(etag: &str, expected: &str, site: &Site, number: i32) -> Result<()
         site.operation,
         format!("part {number}: the store answered ETag {etag:?} but the MD5 of what was sent is {expected}"),
     )
-    .at(site.operation, site.bucket, site.key))
+    .at(site.operation, site.bucket, site.key)
+    .about_option("checksums")
+    .with_fix(FIX_ETAG))
 }
 
 fn task_failed(e: tokio::task::JoinError) -> Error {

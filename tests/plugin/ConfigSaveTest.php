@@ -264,22 +264,36 @@ class ConfigSaveTest extends PluginTestCase
     }
 
     /** A store that refuses the CRC32C headers, as Backblaze B2 does (fault_proxy's emulation). */
-    public function test_a_store_refusing_crc32c_is_reported_on_the_integrity_check_and_md5_saves(): void
+    /** @return array<string, array{string, string, string, string}> proxy mode => wrong choice, what the message names, right choice */
+    public static function storesAndTheirIntegrityCheck(): array
     {
-        $proxy = new FaultProxy('--reject-checksum-headers');
+        return [
+            'refuses checksum headers (B2)' => ['--reject-checksum-headers', 'crc32c', 'MD5 (Content-MD5)', 'md5'],
+            'wrong multipart CRC32C (moto)' => ['--wrong-multipart-checksum', 'crc32c', 'MD5 (Content-MD5)', 'md5'],
+            'ETags that are not MD5s (SSE-C, encrypting stores)' => ['--etag-not-md5', 'md5', '"None"', 'crc32c'],
+        ];
+    }
+
+    /** @dataProvider storesAndTheirIntegrityCheck */
+    public function test_the_save_check_names_the_integrity_check_that_works_on_the_store(string $proxyMode,
+            string $wrong, string $named, string $right): void
+    {
+        $proxy = new FaultProxy($proxyMode);
         try {
-            $errors = $this->save(['endpoint' => $proxy->endpoint(), 'path-style' => true]);
+            $errors = $this->save(['endpoint' => $proxy->endpoint(), 'path-style' => true, 'checksums' => $wrong]);
             $this->assertArrayHasKey('checksums', $this->fieldErrors(), json_encode($errors));
-            $this->assertStringContainsString('Unsupported header', $errors['err'], "the store's own error");
-            $this->assertStringContainsString('"Integrity check"', $errors['err']);
-            $this->assertStringContainsString('MD5', $errors['err']);
+            $this->assertStringContainsString('"Integrity check"', $errors['err'] ?? '');
+            $this->assertStringContainsString($named, $errors['err'] ?? '', 'the choice that works is named');
+            if ($proxyMode === '--reject-checksum-headers') {
+                $this->assertStringContainsString('Unsupported header', $errors['err'], "the store's own error");
+            }
             $this->assertSame([], $this->storedRows(), 'nothing saved');
 
             $this->newInstance();
-            $errors = $this->save(['endpoint' => $proxy->endpoint(), 'path-style' => true, 'checksums' => 'md5']);
+            $errors = $this->save(['endpoint' => $proxy->endpoint(), 'path-style' => true, 'checksums' => $right]);
             $this->assertSame([], $errors);
             // osTicket stores a choice as JSON {key: label}.
-            $this->assertSame(['md5'], array_keys(json_decode($this->storedRows()['checksums'] ?? '{}', true)));
+            $this->assertSame([$right], array_keys(json_decode($this->storedRows()['checksums'] ?? '{}', true)));
         } finally {
             $proxy->stop();
         }

@@ -86,6 +86,14 @@ request, each altered exchange counts as a fault):
                          holds and only a body checksum (Content-MD5 or
                          x-amz-checksum-*) lets the store notice. The offsets
                          flipped are listed in the JSON stats ("flipped").
+  --etag-not-md5         the ETag of every PUT's answer (PutObject, UploadPart)
+                         is not the MD5 of the bytes stored, as on AWS with
+                         SSE-C or SSE-KMS and on stores that encrypt or
+                         compress on their side (derived from the true one, so
+                         an object keeps one ETag). The bytes are intact. A
+                         CompleteMultipartUpload naming parts by those ETags
+                         gets the store's own put back (its body re-hashed and
+                         the request re-signed), as such a store accepts them.
 
 A store that changes its mind mid-run (every request, counted across
 connections; PUT and POST are the writes):
@@ -367,6 +375,40 @@ def falsify_multipart_checksum(response):
     stats["faults"] += 1
 
 
+ALTERED_ETAGS = {}  # ETag the client was given -> the store's own
+
+
+def etag_not_md5(response):
+    """Replaces a PUT answer's ETag by one that is not the MD5 of what was stored."""
+    etag = (response.get("ETag") or "").strip('"')
+    if etag:
+        altered = hashlib.md5(b"not-md5:" + etag.encode()).hexdigest()
+        ALTERED_ETAGS[altered] = etag
+        response.set("ETag", '"' + altered + '"')
+        stats["faults"] += 1
+
+
+def restore_part_etags(head, method, target, body, secrets):
+    """A CompleteMultipartUpload body with the store's own part ETags, re-hashed and re-signed."""
+    restored = body
+    for altered, etag in ALTERED_ETAGS.items():
+        restored = restored.replace(altered.encode(), etag.encode())
+    if restored == body:
+        return body
+    if head.get("Content-MD5"):
+        head.set("Content-MD5", base64.b64encode(hashlib.md5(restored).digest()).decode())
+    payload = head.get("x-amz-content-sha256") or ""
+    if payload and payload != "UNSIGNED-PAYLOAD" and not payload.startswith("STREAMING"):
+        head.set("x-amz-content-sha256", hashlib.sha256(restored).hexdigest())
+    match = AUTH.match(head.get("Authorization") or "")
+    if match and match.group(1) in secrets:
+        signed = match.group(3).split(";")
+        signature = sigv4_signature(head, method, target, signed, match.group(2), secrets[match.group(1)])
+        head.set("Authorization", f"AWS4-HMAC-SHA256 Credential={match.group(1)}/{match.group(2)}, "
+                                  f"SignedHeaders={';'.join(signed)}, Signature={signature}")
+    return restored
+
+
 def byte_flipper(framing):
     """A copy_body data_filter that inverts one byte: the middle of a sized body, else of its first chunk."""
     kind, length = framing
@@ -487,10 +529,19 @@ async def handle_http(reader, writer, args, secrets):
                 host, port = args.upstream.rsplit(":", 1)
                 upstream = await asyncio.open_connection(host, int(port))
             up_reader, up_writer = upstream
-            up_writer.write(request.encode())
+            framing = body_framing(request)
+            if args.etag_not_md5 and method == "POST" and "uploadId=" in target:
+                parts = []
+                async def keep_part_list(data):
+                    parts.append(data)
+                await copy_body(reader, framing, keep_part_list)
+                body = restore_part_etags(request, method, target, b"".join(parts), secrets)
+                up_writer.write(request.encode() + body)  # the head re-signed first
+                framing = ("length", 0)
+            else:
+                up_writer.write(request.encode())
             # The body goes up while the answer is awaited: a 100 Continue
             # comes back before the client sends it.
-            framing = body_framing(request)
             flipper = None
             if args.flip_body_byte and method == "PUT" and framing != ("length", 0):
                 flipper = byte_flipper(framing)
@@ -504,6 +555,8 @@ async def handle_http(reader, writer, args, secrets):
             status = response.start.split(" ")[1]
             if args.wrong_multipart_checksum:
                 falsify_multipart_checksum(response)
+            if args.etag_not_md5 and method == "PUT":
+                etag_not_md5(response)
             if args.missing_as_403 and status == "404":
                 body = []
                 async def keep(data):
@@ -537,7 +590,7 @@ async def handle_http(reader, writer, args, secrets):
 async def handle(reader, writer, args):
     stats["connections"] += 1
     if (args.strip_range or args.missing_as_403 or args.reject_checksum_headers or args.reject_aws_chunked
-            or args.wrong_multipart_checksum or args.flip_body_byte
+            or args.wrong_multipart_checksum or args.flip_body_byte or args.etag_not_md5
             or args.refuse_writes_after is not None or args.down_after_writes is not None):
         await handle_http(reader, writer, args, test_secrets())
         return
@@ -593,6 +646,7 @@ async def main():
     p.add_argument("--reject-aws-chunked", action="store_true")
     p.add_argument("--wrong-multipart-checksum", action="store_true")
     p.add_argument("--flip-body-byte", action="store_true")
+    p.add_argument("--etag-not-md5", action="store_true")
     p.add_argument("--refuse-writes-after", type=int)
     p.add_argument("--down-after-writes", type=int)
     p.add_argument("--tls-cert")
