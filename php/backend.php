@@ -243,8 +243,8 @@ class S3NativeStorageBackend extends FileStorageBackend
                 'disposition' => $disposition,
                 'content_type' => $this->contentType(),
             ];
-            if ($this->file->name !== '') {
-                $options['filename'] = $this->file->name;
+            if ($this->downloadName() !== '') {
+                $options['filename'] = $this->downloadName();
             }
             return $this->nativeFor($location)->presignGet($location->objectKey(), $options);
         } catch (\Throwable $e) {
@@ -297,7 +297,8 @@ class S3NativeStorageBackend extends FileStorageBackend
             $answer = DownloadAnswer::decide($http, [
                 'size' => $size,
                 'type' => $this->contentType(),
-                'disposition' => $this->dispositionHeader($disposition),
+                // display() (logos, thumbnails: $ttl false) sends none, download() its own.
+                'disposition' => $ttl === false ? null : $this->dispositionHeader($disposition),
                 'etag' => $this->file->signature !== '' ? $this->file->signature : $this->file->key,
                 'last_modified' => $this->file->lastModified,
                 'max_age' => is_numeric($ttl) && (int) $ttl > 0 ? (int) $ttl : self::LOGO_MAX_AGE,
@@ -330,12 +331,33 @@ class S3NativeStorageBackend extends FileStorageBackend
     /** Content-Disposition as osTicket's Http::download() builds it. */
     private function dispositionHeader(string $disposition): string
     {
-        $name = basename($this->file->name !== '' ? $this->file->name : $this->file->key);
+        $name = basename($this->downloadName() !== '' ? $this->downloadName() : $this->file->key);
         if (preg_match('/image\/.*\+.*/', $this->contentType())) {
             $disposition = 'attachment'; // SVG and the like, as osTicket does
         }
         return $disposition . '; ' . (method_exists('Http', 'getDispositionFilename')
             ? \Http::getDispositionFilename($name) : "filename*=UTF-8''" . rawurlencode($name));
+    }
+
+    /**
+     * The name file.php downloads under, as it picks it: the attachment's
+     * own when the link names one (`id`) that has a name (osTicket gives one
+     * to a file attached again under another name), else the file's.
+     */
+    private function downloadName(): string
+    {
+        $id = $_GET['id'] ?? null;
+        if (is_numeric($id) && is_object($this->meta)) {
+            try {
+                $attachment = $this->meta->attachments->findFirst(['id' => (int) $id]);
+                if ($attachment && (string) $attachment->name !== '') {
+                    return (string) $attachment->name;
+                }
+            } catch (\Throwable $e) {
+                // A file without attachments (a logo): its own name.
+            }
+        }
+        return $this->file->name;
     }
 
     /** Deletes the object; a missing object counts as deleted. */

@@ -23,9 +23,10 @@ final class DownloadAnswer
     public $length;
 
     /**
-     * @param array{size: int, type: string, disposition: string, etag: string, last_modified: int|null,
+     * @param array{size: int, type: string, disposition: string|null, etag: string, last_modified: int|null,
      *              max_age: int} $file what the response describes; disposition is the whole
-     *              Content-Disposition value, etag the bare entity tag (no quotes)
+     *              Content-Disposition value (null: none, as osTicket's display() sends), etag the
+     *              bare entity tag (no quotes)
      */
     public static function decide(HttpExchange $request, array $file): self
     {
@@ -48,7 +49,9 @@ final class DownloadAnswer
             return $answer;
         }
         $answer->headers['Content-Type'] = $file['type'];
-        $answer->headers['Content-Disposition'] = $file['disposition'];
+        if ($file['disposition'] !== null) {
+            $answer->headers['Content-Disposition'] = $file['disposition'];
+        }
 
         $range = self::usableRange($request, $etag, $file['last_modified']);
         $span = $range === null ? null : self::span($range, $size);

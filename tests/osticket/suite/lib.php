@@ -270,3 +270,26 @@ function list_keys(string $prefix): array
     preg_match_all('#<Key>([^<]*)</Key>#', $xml, $m);
     return array_map('html_entity_decode', $m[1]);
 }
+
+/** The ost_config namespace of the plugin instance's settings. */
+function plugin_config_namespace(): string
+{
+    $rows = rows('SELECT namespace FROM ' . CONFIG_TABLE . " WHERE namespace LIKE 'plugin.%.instance.%' AND `key`='bucket'");
+    if (count($rows) !== 1) {
+        throw new RuntimeException('expected one configured plugin instance, found ' . count($rows));
+    }
+    return $rows[0]['namespace'];
+}
+
+/** Runs $body with the plugin's saved endpoint set to $endpoint (a fault proxy), then puts it back. */
+function with_endpoint(string $endpoint, callable $body)
+{
+    $namespace = db_input(plugin_config_namespace());
+    $saved = rows('SELECT value FROM ' . CONFIG_TABLE . " WHERE namespace=$namespace AND `key`='endpoint'")[0]['value'];
+    db_query('UPDATE ' . CONFIG_TABLE . ' SET value=' . db_input($endpoint) . " WHERE namespace=$namespace AND `key`='endpoint'");
+    try {
+        return $body();
+    } finally {
+        db_query('UPDATE ' . CONFIG_TABLE . ' SET value=' . db_input($saved) . " WHERE namespace=$namespace AND `key`='endpoint'");
+    }
+}

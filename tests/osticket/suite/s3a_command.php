@@ -89,12 +89,3 @@ function chunk_lengths(int $id): array
         . ' WHERE file_id=' . $id . ' ORDER BY chunk_id'), 'n'));
 }
 
-/** The ost_config namespace of the plugin instance's settings. */
-function plugin_config_namespace(): string
-{
-    $rows = rows('SELECT namespace FROM ' . CONFIG_TABLE . " WHERE namespace LIKE 'plugin.%.instance.%' AND `key`='bucket'");
-    if (count($rows) !== 1) {
-        throw new RuntimeException('expected one configured plugin instance, found ' . count($rows));
-    }
-    return $rows[0]['namespace'];
-}

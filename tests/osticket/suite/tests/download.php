@@ -6,6 +6,8 @@
  * the bytes through passthru()).
  */
 
+require_once dirname(__DIR__, 3) . '/support/FaultProxy.php';
+
 function download_mode(string $mode): void
 {
     $errors = [];
@@ -152,5 +154,64 @@ test('file.php&s= (thumbnails, AttachmentFile::display): scaled from getData(), 
     Suite::same(sha1($bytes), sha1($page['body']), 'its bytes, from S3');
     Suite::same((string) strlen($bytes), $page['headers']['content-length'] ?? null, 'Content-Length of the body sent');
     Suite::same('private, max-age=86400', $page['headers']['cache-control'] ?? null, 'cacheable as osTicket meant it');
+    Suite::same(null, $page['headers']['content-disposition'] ?? null, 'no Content-Disposition, as display() sends none');
+    Suite::same("default-src 'self'", $page['headers']['content-security-policy'] ?? null,
+        'display()\'s Content-Security-Policy kept');
     $wide->delete();
+});
+
+test('file.php, proxy mode: a store failing mid-body leaves an answer the client sees cut short, never one that looks complete', function () {
+    download_mode('proxy');
+    use_storage('3');
+    $bytes = unique_bytes(3 << 20, 'cut-mid-body');
+    $info = ['name' => 'cut.bin', 'type' => 'application/octet-stream', 'data' => $bytes];
+    $file = AttachmentFile::create($info);
+    $proxy = new FaultProxy('--reset-response-after', (string) (1 << 20));
+    try {
+        $page = with_endpoint($proxy->endpoint(), function () use ($file) {
+            return http_request('GET', fresh_file((int) $file->getId())->getDownloadUrl());
+        });
+    } finally {
+        $stats = $proxy->stop();
+    }
+    Suite::same(1, $stats['faults'] ?? null, 'the store\'s answer was cut once');
+    Suite::same(200, $page['status'], 'the answer had begun');
+    Suite::same((string) strlen($bytes), $page['headers']['content-length'] ?? null, 'announcing the whole length');
+    Suite::check(strlen($page['body']) > 0 && strlen($page['body']) < strlen($bytes), 'the body stops short',
+        strlen($page['body']) . ' of ' . strlen($bytes));
+    Suite::same(substr($bytes, 0, strlen($page['body'])), $page['body'], 'what came is the file\'s beginning');
+    Suite::check($page['error'] !== '', 'the client knows the transfer is incomplete', $page['error']);
+    $logged = rows('SELECT log FROM ' . SYSLOG_TABLE . ' WHERE title=' . db_input(S3Native\ReadFailed::class
+        . ': Unable to read attachment from S3') . ' AND log LIKE ' . db_input('%"cut.bin"%'));
+    Suite::same(1, count($logged), 'the system log names the file once');
+    $file->delete();
+    download_mode('redirect');
+});
+
+test('file.php, both modes: a file attached again under another name downloads under that name', function () {
+    [$row, $bytes] = api_file('notes é.txt');
+    // What osTicket stores when the same content is attached under another
+    // name: one ost_file, an attachment row carrying its own name.
+    db_query('INSERT INTO ' . ATTACHMENT_TABLE . " (object_id, type, file_id, name, inline) VALUES (987654, 'T', "
+        . (int) $row['id'] . ", 'renamed copy é.txt', 0)");
+    $attachmentId = (int) db_insert_id();
+    try {
+        $url = fresh_file((int) $row['id'])->getDownloadUrl(['id' => $attachmentId]);
+        $renamed = "filename*=UTF-8''renamed%20copy%20%C3%A9.txt";
+        download_mode('proxy');
+        $page = http_request('GET', $url);
+        Suite::same([200, sha1($bytes)], [$page['status'], sha1($page['body'])], 'proxy mode: the file\'s bytes');
+        Suite::contains($renamed, $page['headers']['content-disposition'] ?? '', 'proxy mode: under the attachment\'s name');
+        $plain = http_request('GET', fresh_file((int) $row['id'])->getDownloadUrl());
+        Suite::contains("filename*=UTF-8''notes%20%C3%A9.txt", $plain['headers']['content-disposition'] ?? '',
+            'a link without the attachment: the file\'s own name');
+        download_mode('redirect');
+        $page = http_request('GET', $url);
+        Suite::same(302, $page['status'], 'redirect mode: file.php redirects');
+        $object = http_request('GET', $page['headers']['location'] ?? '');
+        Suite::same([200, sha1($bytes)], [$object['status'], sha1($object['body'])], 'redirect mode: S3 serves the bytes');
+        Suite::contains($renamed, $object['headers']['content-disposition'] ?? '', 'redirect mode: under the attachment\'s name');
+    } finally {
+        db_query('DELETE FROM ' . ATTACHMENT_TABLE . " WHERE id = $attachmentId");
+    }
 });

@@ -10,18 +10,6 @@ require_once dirname(__DIR__) . '/s3a_command.php';
 require_once dirname(__DIR__, 3) . '/support/FaultProxy.php';
 
 /** Runs $body with the plugin's saved endpoint set to $endpoint (what the command will boot with). */
-function with_endpoint(string $endpoint, callable $body)
-{
-    $namespace = db_input(plugin_config_namespace());
-    $saved = rows('SELECT value FROM ' . CONFIG_TABLE . " WHERE namespace=$namespace AND `key`='endpoint'")[0]['value'];
-    db_query('UPDATE ' . CONFIG_TABLE . ' SET value=' . db_input($endpoint) . " WHERE namespace=$namespace AND `key`='endpoint'");
-    try {
-        return $body();
-    } finally {
-        db_query('UPDATE ' . CONFIG_TABLE . ' SET value=' . db_input($saved) . " WHERE namespace=$namespace AND `key`='endpoint'");
-    }
-}
-
 /** @return array<int, string> id => bytes of $n new database files */
 function db_files(int $n, string $label, int $size = 20000): array
 {

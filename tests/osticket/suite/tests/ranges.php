@@ -42,13 +42,20 @@ test('file.php, proxy mode: ranges, If-Range, 304 and HEAD as a file server answ
     $url = fresh_file($id)->getDownloadUrl();
     $key = object_key_for($row);
     through_recorder(function (RequestRecorder $recorder) use ($url, $bytes, $size, $key) {
+        parse_str((string) parse_url($url, PHP_URL_QUERY), $link);
+        $before = time();
         $whole = http_request('GET', $url);
+        $after = time();
         Suite::same(200, $whole['status'], 'a plain GET: 200');
         Suite::same(sha1($bytes), sha1($whole['body']), 'the whole file');
         Suite::same('bytes', $whole['headers']['accept-ranges'] ?? null, 'Accept-Ranges: bytes');
         Suite::same('nosniff', $whole['headers']['x-content-type-options'] ?? null, 'nosniff');
-        Suite::check(preg_match('/^private, max-age=\d+$/', $whole['headers']['cache-control'] ?? '') === 1,
-            "Cache-Control: private for the link's lifetime", $whole['headers']['cache-control'] ?? '(none)');
+        $maxAge = preg_match('/^private, max-age=(\d+)$/', $whole['headers']['cache-control'] ?? '', $m) ? (int) $m[1] : -1;
+        Suite::check($maxAge >= (int) $link['expires'] - $after - 1 && $maxAge <= (int) $link['expires'] - $before + 1,
+            "Cache-Control: private for the link's lifetime (it expires at {$link['expires']})",
+            $whole['headers']['cache-control'] ?? '(none)');
+        Suite::same([null, null], [$whole['headers']['expires'] ?? null, $whole['headers']['pragma'] ?? null],
+            'none of the session\'s no-cache headers');
         $etag = $whole['headers']['etag'] ?? '';
 
         foreach (['first byte' => ['bytes=0-0', 0, 0], 'middle' => ['bytes=1000000-1999999', 1000000, 1999999],
@@ -61,9 +68,11 @@ test('file.php, proxy mode: ranges, If-Range, 304 and HEAD as a file server answ
             Suite::same("bytes $a-$b/$size", $part['headers']['content-range'] ?? null, "$name: Content-Range");
             Suite::same(1, store_gets($recorder, $key) - $gets, "$name: one ranged GET at the store");
         }
+        $gets = store_gets($recorder, $key);
         $past = http_request('GET', $url, ['Range: bytes=' . $size . '-']);
         Suite::same(416, $past['status'], 'past the end: 416');
         Suite::same("bytes */$size", $past['headers']['content-range'] ?? null, 'with Content-Range: bytes */SIZE');
+        Suite::same(0, store_gets($recorder, $key) - $gets, 'the 416 read nothing from the store');
         foreach (['malformed' => 'bytes=abc', 'multiple' => 'bytes=0-9,20-29'] as $name => $range) {
             $all = http_request('GET', $url, ["Range: $range"]);
             Suite::same([200, sha1($bytes)], [$all['status'], sha1($all['body'])], "$name: 200 with the whole file");
@@ -75,10 +84,12 @@ test('file.php, proxy mode: ranges, If-Range, 304 and HEAD as a file server answ
         $again = http_request('GET', $url, ["If-None-Match: $etag"]);
         Suite::same(304, $again['status'], 'If-None-Match with the ETag: 304');
         Suite::same('', $again['body'], 'no body');
+        $since = http_request('GET', $url, ['If-Modified-Since: ' . ($whole['headers']['last-modified'] ?? '')]);
+        Suite::same(304, $since['status'], 'If-Modified-Since with its Last-Modified: 304');
         $head = http_request('HEAD', $url);
         Suite::same(200, $head['status'], 'HEAD: 200');
         Suite::same((string) $size, $head['headers']['content-length'] ?? null, 'HEAD: Content-Length');
-        Suite::same(0, store_gets($recorder, $key) - $gets, 'neither the 304 nor the HEAD read from the store');
+        Suite::same(0, store_gets($recorder, $key) - $gets, 'neither the 304s nor the HEAD read from the store');
 
         // A download cut after 1 MiB, resumed as curl -C - does.
         $cut = 1048576 + 7;
