@@ -18,7 +18,7 @@ final class MigrateCommand implements Command
     const OPTIONS = [
         'to' => ['value' => 'BK', 'help' => 'where files go: 3 (S3, this plugin) or D (the database); required'],
         'from' => ['value' => 'BK', 'help' => 'take files of this backend only (default: every backend but the target)'],
-        'jobs' => ['value' => 'N', 'help' => 'uploads in flight at once, 1 to 256 (default 32)'],
+        'jobs' => ['value' => 'N', 'help' => 'uploads in flight at once, 1 to 256 (default 64)'],
         'readers' => ['value' => 'N', 'help' => 'processes reading and checking database files ahead, 0 to 8 '
             . '(default 2; 0: this process reads)'],
         'limit' => ['value' => 'N', 'help' => 'move at most N files (the first N by id)'],
@@ -91,7 +91,7 @@ final class MigrateCommand implements Command
         $selection->minSize = $o->bytes('min-size');
         $selection->maxSize = $o->bytes('max-size');
         $control = new RunControl();
-        $control->jobs = (int) $o->int('jobs', 32, 1, 256);
+        $control->jobs = (int) $o->int('jobs', 64, 1, 256);
         $control->readerProcesses = (int) $o->int('readers', 2, 0, 8);
         $control->lockWaitSeconds = 5;
         $seconds = $o->seconds('max-seconds');
