@@ -274,7 +274,13 @@ class S3NativeStorageBackend extends FileStorageBackend
         $signedAt = $now - $now % $window;
         $expiresAt = $signedAt + $settings->urlTtl;
         if (is_numeric($ttl) && (int) $ttl > 0) {
-            $expiresAt = min($expiresAt, $now + (int) $ttl);
+            // osTicket counted $ttl from its own clock read, just before
+            // ours: now + $ttl is its link's end or a second past it. That
+            // end is a whole minute (midnight UTC), so the minute below is
+            // it exactly, the same for every view, and never later (a link
+            // with less than that left keeps its own end).
+            $linkEnds = intdiv($now + (int) $ttl, 60) * 60;
+            $expiresAt = min($expiresAt, $linkEnds > $now ? $linkEnds : $now + (int) $ttl);
         }
         return ['signing_time' => $signedAt, 'ttl' => Settings::clampTtl($expiresAt - $signedAt)];
     }
