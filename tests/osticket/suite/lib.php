@@ -293,3 +293,11 @@ function with_endpoint(string $endpoint, callable $body)
         db_query('UPDATE ' . CONFIG_TABLE . ' SET value=' . db_input($saved) . " WHERE namespace=$namespace AND `key`='endpoint'");
     }
 }
+
+/** GETs of one object that reached the store so far. */
+function store_gets(RequestRecorder $recorder, string $objectKey): int
+{
+    return count(array_filter($recorder->paths('GET'), function ($path) use ($objectKey) {
+        return substr(rawurldecode($path), -strlen($objectKey)) === $objectKey;
+    }));
+}

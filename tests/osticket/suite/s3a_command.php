@@ -89,3 +89,12 @@ function chunk_lengths(int $id): array
         . ' WHERE file_id=' . $id . ' ORDER BY chunk_id'), 'n'));
 }
 
+/** Deletes these files through osTicket (rows, chunks or objects), those still there. */
+function delete_files(array $ids): void
+{
+    foreach ($ids as $id) {
+        if (file_row($id)) {
+            fresh_file($id)->delete();
+        }
+    }
+}

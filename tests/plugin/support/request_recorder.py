@@ -12,7 +12,9 @@ import argparse
 import asyncio
 import re
 
-REQUEST_LINE = re.compile(rb"(?:^|\r\n)((?:GET|HEAD|PUT|POST|DELETE) \S+ HTTP/1\.[01])\r\n")
+# Anywhere, not only after a CRLF: on a kept-alive connection the next
+# request line follows the last byte of the previous request's body.
+REQUEST_LINE = re.compile(rb"((?:GET|HEAD|PUT|POST|DELETE) /\S* HTTP/1\.[01])\r\n")
 
 
 async def pipe(reader, writer, log=None):

@@ -7,6 +7,7 @@
  */
 
 require_once dirname(__DIR__) . '/s3a_command.php';
+require_once dirname(__DIR__, 3) . '/plugin/support/RequestRecorder.php';
 
 test('s3-attachments --help lists its commands; wrong options change nothing', function () {
     $help = s3a(['--help']);
@@ -156,6 +157,36 @@ test('an API ticket\'s attachments kept in the database move to S3 and stay atta
         if (file_row((int) $row['id'])) {
             fresh_file((int) $row['id'])->delete();
         }
+    }
+});
+
+test('migrate --to 3 with the Integrity check on MD5, then None: confirmed by the MD5 the store gave, else read back', function () {
+    foreach (['md5', 'none'] as $mode) {
+        $recorder = new RequestRecorder();
+        $errors = [];
+        $saved = plugin_form_update(s3_instance(), plugin_form_values(['checksums' => $mode,
+            'endpoint' => $recorder->endpoint(), 'secret-access-key' => '']), $errors);
+        Suite::check($saved, "Integrity check set to $mode (the store behind a request recorder)", json_encode($errors));
+        try {
+            $small = unique_bytes(30000, "integrity-$mode");
+            $large = unique_bytes((16 << 20) + 1000, "integrity-large-$mode"); // above 16 MiB: multipart, no MD5 of the whole
+            $files = [db_file("integrity-$mode.bin", $small) => $small, db_file("integrity-large-$mode.bin", $large) => $large];
+            $run = s3a(['migrate', '--to', '3', '--file-id', implode(',', array_keys($files)), '--json']);
+            Suite::same([0, 2], [$run['exit'], $run['json']['moved'] ?? null], "$mode: both moved", $run['err']);
+            [$smallId, $largeId] = array_keys($files);
+            foreach ($files as $id => $bytes) {
+                moved_to_s3($id, $bytes, "$mode: file $id");
+            }
+            Suite::same($mode === 'md5' ? 0 : 1, store_gets($recorder, object_key_for(file_row($smallId))),
+                "$mode: the small file " . ($mode === 'md5' ? 'confirmed by its MD5, not read back' : 'read back once'));
+            Suite::check(store_gets($recorder, object_key_for(file_row($largeId))) >= 1,
+                "$mode: the multipart copy read back (no MD5 of a whole multipart object)");
+        } finally {
+            $errors = [];
+            plugin_form_update(s3_instance(), plugin_form_values(['secret-access-key' => '']), $errors);
+            $recorder->stop();
+        }
+        delete_files(array_keys($files));
     }
 });
 

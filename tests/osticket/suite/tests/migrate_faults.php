@@ -32,15 +32,6 @@ function check_no_stray_objects(string $what): void
     Suite::same([], $stray, "$what: no object without a row of backend 3");
 }
 
-function delete_files(array $ids): void
-{
-    foreach ($ids as $id) {
-        if (file_row($id)) {
-            fresh_file($id)->delete();
-        }
-    }
-}
-
 test('migrate --to 3 killed with SIGKILL at four moments, then run again: every file moved, nothing left behind', function () {
     $points = [
         'after-journal' => 'nothing copied yet',

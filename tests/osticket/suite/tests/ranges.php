@@ -27,14 +27,6 @@ function through_recorder(callable $body): void
     }
 }
 
-/** GETs of one object that reached the store so far. */
-function store_gets(RequestRecorder $recorder, string $objectKey): int
-{
-    return count(array_filter($recorder->paths('GET'), function ($path) use ($objectKey) {
-        return substr(rawurldecode($path), -strlen($objectKey)) === $objectKey;
-    }));
-}
-
 test('file.php, proxy mode: ranges, If-Range, 304 and HEAD as a file server answers them', function () {
     [$id, $bytes] = Shared::$values['large_file'];
     $row = file_row($id);
