@@ -33,7 +33,8 @@ const RETURN_SHAPES = [
     'S3AttachmentUploadQueue::collect' => COMPLETIONS,
     'S3AttachmentUploadQueue::drain' => COMPLETIONS,
     'S3AttachmentBackend::checkAccess' => 'array{ok: bool, bucket: string, prefix: string, region: string, '
-        . 'endpoint: ?string, probe_key: string, checksum_confirmed: bool, elapsed_ms: float, warnings: list<string>}',
+        . 'endpoint: ?string, probe_key: string, checksums: string, checksum_confirmed: bool, elapsed_ms: float, '
+        . 'warnings: list<string>}',
 ];
 
 // Array parameters that are not options arrays.

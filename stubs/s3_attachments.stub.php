@@ -104,8 +104,8 @@ class S3AttachmentBackend
     public function objectKey(string $key): string {}
 
     /**
-     * checks the bucket exists (a GET of an absent key: NoSuchBucket or not), then writes, reads back and deletes a probe object under the prefix; needs only `s3:PutObject`, `s3:GetObject`, `s3:DeleteObject` there (no HeadBucket, no ListBucket).
-     * @return array{ok: bool, bucket: string, prefix: string, region: string, endpoint: ?string, probe_key: string, checksum_confirmed: bool, elapsed_ms: float, warnings: list<string>}
+     * checks the bucket exists (a GET of an absent key: NoSuchBucket or not), then writes, reads back and deletes a probe object under the prefix, once in one request and once as a multipart upload (so a store that refuses or misreports the chosen `checksums` fails here); needs only `s3:PutObject`, `s3:GetObject`, `s3:DeleteObject` there (no HeadBucket, no ListBucket).
+     * @return array{ok: bool, bucket: string, prefix: string, region: string, endpoint: ?string, probe_key: string, checksums: string, checksum_confirmed: bool, elapsed_ms: float, warnings: list<string>}
      */
     public function checkAccess(): array {}
 }
