@@ -14,22 +14,6 @@ final class ByteFlipTest extends CompatTestCase
 {
     private const SIZE = 100001;
 
-    public static function modes(): array
-    {
-        return ['crc32c' => ['crc32c'], 'md5' => ['md5'], 'none' => ['none']];
-    }
-
-    private function seaweedfs(): Target
-    {
-        return Target::all()['seaweedfs'];
-    }
-
-    private function flipping(string $mode): S3AttachmentBackend
-    {
-        $this->proxy = new FaultProxy('--flip-body-byte');
-        return $this->backend($this->seaweedfs(), $mode, ['endpoint' => $this->proxy->endpoint()]);
-    }
-
     private function assertRefusedByTheStore(callable $put, string $what): void
     {
         try {
@@ -59,8 +43,8 @@ final class ByteFlipTest extends CompatTestCase
     /** @dataProvider modes */
     public function test_single_put_with_a_flipped_byte(string $mode): void
     {
-        $b = $this->flipping($mode);
-        $direct = self::direct($this->seaweedfs());
+        $b = $this->seaweedfsBehind($mode, '--flip-body-byte');
+        $direct = self::direct(self::seaweedfs());
         $data = self::bytes(self::SIZE, "flip-$mode");
         $key = $this->key('single');
         try {
@@ -86,22 +70,16 @@ final class ByteFlipTest extends CompatTestCase
     /** @dataProvider modes */
     public function test_multipart_upload_with_a_flipped_byte_per_part(string $mode): void
     {
-        $b = $this->flipping($mode);
-        $direct = self::direct($this->seaweedfs());
+        $b = $this->seaweedfsBehind($mode, '--flip-body-byte');
+        $direct = self::direct(self::seaweedfs());
         $data = self::bytes(self::MULTIPART_SIZE, "flip-multipart-$mode");
         $key = $this->key('multipart');
-        $upload = function () use ($b, $key, $data): array {
-            $u = $b->createUpload($key);
-            foreach (str_split($data, self::MIB) as $block) {
-                $u->write($block);
-            }
-            return $u->finish();
-        };
+        $upload = fn (): array => self::uploadInParts($b, $key, $data);
         try {
             if ($mode !== 'none') {
                 $this->assertRefusedByTheStore($upload, "createUpload() in mode '$mode'");
                 $this->assertNull($direct->head($key), 'a refused upload stored something');
-                $this->assertSame(0, self::openUploads($this->seaweedfs(), $b->objectKey($key)),
+                $this->assertSame(0, self::openUploads(self::seaweedfs(), $b->objectKey($key)),
                     'the refused upload was left open');
                 return;
             }
@@ -119,7 +97,7 @@ final class ByteFlipTest extends CompatTestCase
     /** @dataProvider modes */
     public function test_check_access_notices_the_corruption(string $mode): void
     {
-        $b = $this->flipping($mode);
+        $b = $this->seaweedfsBehind($mode, '--flip-body-byte');
         try {
             $b->checkAccess();
             $this->fail("checkAccess() passed through a proxy that corrupts every upload (mode '$mode')");

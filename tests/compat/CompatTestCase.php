@@ -43,6 +43,34 @@ abstract class CompatTestCase extends TestCase
         }
     }
 
+    /** @return array<string, array{string}> every checksums mode, for a test on one target */
+    public static function modes(): array
+    {
+        return ['crc32c' => ['crc32c'], 'md5' => ['md5'], 'none' => ['none']];
+    }
+
+    protected static function seaweedfs(): Target
+    {
+        return Target::all()['seaweedfs'];
+    }
+
+    /** A backend in this mode on SeaweedFS behind a fault_proxy.py in these modes. */
+    protected function seaweedfsBehind(string $mode, string ...$proxyArgs): S3AttachmentBackend
+    {
+        $this->proxy = new FaultProxy(...$proxyArgs);
+        return $this->backend(self::seaweedfs(), $mode, ['endpoint' => $this->proxy->endpoint()]);
+    }
+
+    /** $data stored through createUpload(), written a MiB at a time; its result. */
+    protected static function uploadInParts(S3AttachmentBackend $b, string $key, string $data): array
+    {
+        $u = $b->createUpload($key);
+        foreach (str_split($data, self::MIB) as $block) {
+            $u->write($block);
+        }
+        return $u->finish();
+    }
+
     /** @return array<string, array{Target, string}> every (target, mode) pair */
     public static function targetsAndModes(): array
     {

@@ -12,22 +12,6 @@ declare(strict_types=1);
 
 final class EtagNotMd5Test extends CompatTestCase
 {
-    public static function modes(): array
-    {
-        return ['crc32c' => ['crc32c'], 'md5' => ['md5'], 'none' => ['none']];
-    }
-
-    private function seaweedfs(): Target
-    {
-        return Target::all()['seaweedfs'];
-    }
-
-    private function backendThere(string $mode): S3AttachmentBackend
-    {
-        $this->proxy = new FaultProxy('--etag-not-md5');
-        return $this->backend($this->seaweedfs(), $mode, ['endpoint' => $this->proxy->endpoint()]);
-    }
-
     private function assertRefusedForItsEtag(callable $put, string $what): void
     {
         try {
@@ -46,8 +30,8 @@ final class EtagNotMd5Test extends CompatTestCase
     /** @dataProvider modes */
     public function test_single_put(string $mode): void
     {
-        $b = $this->backendThere($mode);
-        $direct = self::direct($this->seaweedfs());
+        $b = $this->seaweedfsBehind($mode, '--etag-not-md5');
+        $direct = self::direct(self::seaweedfs());
         $data = self::bytes(100001, "etag-$mode");
         $key = $this->key('single');
         try {
@@ -69,22 +53,16 @@ final class EtagNotMd5Test extends CompatTestCase
     /** @dataProvider modes */
     public function test_multipart_upload(string $mode): void
     {
-        $b = $this->backendThere($mode);
-        $direct = self::direct($this->seaweedfs());
+        $b = $this->seaweedfsBehind($mode, '--etag-not-md5');
+        $direct = self::direct(self::seaweedfs());
         $data = self::bytes(self::MULTIPART_SIZE, "etag-multipart-$mode");
         $key = $this->key('multipart');
-        $upload = function () use ($b, $key, $data): array {
-            $u = $b->createUpload($key);
-            foreach (str_split($data, self::MIB) as $block) {
-                $u->write($block);
-            }
-            return $u->finish();
-        };
+        $upload = fn (): array => self::uploadInParts($b, $key, $data);
         try {
             if ($mode === 'md5') {
                 $this->assertRefusedForItsEtag($upload, 'createUpload()');
                 $this->assertNull($direct->head($key), 'no object');
-                $this->assertSame(0, self::openUploads($this->seaweedfs(), $b->objectKey($key)),
+                $this->assertSame(0, self::openUploads(self::seaweedfs(), $b->objectKey($key)),
                     'no multipart upload left open');
                 return;
             }
