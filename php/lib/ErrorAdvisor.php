@@ -174,8 +174,8 @@ final class ErrorAdvisor
             }
             if ($settings->checksums === Settings::CHECKSUMS_MD5) {
                 return 'this store does not confirm MD5s (its ETags are not the MD5 of the content: encryption or '
-                    . 'compression on its side); set "Integrity check" to "None" in ' . self::CONFIG_PAGE
-                    . ' (migration then reads every copy back).';
+                    . 'compression on its side); set "Integrity check" to "CRC32C" in ' . self::CONFIG_PAGE
+                    . ' if saving accepts it, else to "None" (migration then reads every copy back).';
             }
             return 'set "Integrity check" to another choice in ' . self::CONFIG_PAGE . '.';
         }

@@ -542,7 +542,8 @@ const FIX_CRC32C: &str = "retry; if it persists while the bytes are intact, the 
      set 'checksums' to 'md5' (or 'none')";
 /// When the store's ETag keeps differing from the MD5 of what was sent.
 const FIX_ETAG: &str = "retry; if it persists while the bytes are intact, this store's ETags are not the MD5 of \
-     the content (encryption or compression on its side): set 'checksums' to 'none'";
+     the content (encryption or compression on its side): set 'checksums' to 'crc32c' where the store supports \
+     it, else to 'none'";
 
 /// An ETag is the MD5 of the stored bytes (of a single PUT; of each part)
 /// except under SSE-KMS.

@@ -263,14 +263,18 @@ class ConfigSaveTest extends PluginTestCase
         return implode("\n", $m[1]);
     }
 
-    /** A store that refuses the CRC32C headers, as Backblaze B2 does (fault_proxy's emulation). */
-    /** @return array<string, array{string, string, string, string}> proxy mode => wrong choice, what the message names, right choice */
+    /**
+     * Stores fault_proxy emulates, each with the Integrity check that fails
+     * there, what the message must name, and the choice that then saves.
+     *
+     * @return array<string, array{string, string, string, string}>
+     */
     public static function storesAndTheirIntegrityCheck(): array
     {
         return [
             'refuses checksum headers (B2)' => ['--reject-checksum-headers', 'crc32c', 'MD5 (Content-MD5)', 'md5'],
             'wrong multipart CRC32C (moto)' => ['--wrong-multipart-checksum', 'crc32c', 'MD5 (Content-MD5)', 'md5'],
-            'ETags that are not MD5s (SSE-C, encrypting stores)' => ['--etag-not-md5', 'md5', '"None"', 'crc32c'],
+            'ETags that are not MD5s (SSE-C, encrypting stores)' => ['--etag-not-md5', 'md5', '"CRC32C"', 'crc32c'],
         ];
     }
 

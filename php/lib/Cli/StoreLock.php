@@ -46,7 +46,8 @@ final class StoreLock
         }
         if ((string) $row[0] !== '1') {
             throw new CannotStart("$who: another s3-attachments run (migrate, the cron batch or audit --fix) "
-                . 'is working on this helpdesk\'s attachments now. Wait for it to finish, then run this again.');
+                . 'is working on this helpdesk\'s attachments now (or one just killed, whose reader processes end '
+                . 'within seconds). Wait for it to finish, then run this again.');
         }
         $lock->held = true;
         return $lock;

@@ -9,7 +9,8 @@
  * Points: after-journal (entries written, nothing copied yet), mid-upload
  * (a multipart upload has parts in the store), before-switch (copies
  * verified, rows not switched), after-switch (rows switched, source copies
- * still there), and for --to D: after-chunks (chunks written, row not
+ * still there), after-delete-asked (their chunks' delete handed to the
+ * deleting process, not known to be done), and for --to D: after-chunks (chunks written, row not
  * switched), after-switch-to-d (row switched, object still there). In
  * reader processes (which inherit the variable): reader-start (before it
  * says it is ready), reader-answer (before each file's answer).

@@ -23,6 +23,9 @@ final class ReaderProcess
     const START_SECONDS = 30;
     /** Bytes of its log quoted when it fails. */
     const LOG_TAIL = 2000;
+    /** Settings of this process a reader gets too (php -d given to the command included). */
+    const INHERITED_SETTINGS = ['memory_limit', 'default_socket_timeout', 'mysqli.default_host',
+        'mysqli.default_port', 'mysqli.default_socket'];
 
     /** @var resource */
     private $process;
@@ -30,7 +33,7 @@ final class ReaderProcess
     private $requests;
     /** @var resource its descriptor 3 */
     private $answers;
-    /** @var string|null */
+    /** @var resource|null its stdout and stderr: a file already unlinked, so nothing outlives the run */
     private $log;
     /** @var int */
     private $pid;
@@ -55,7 +58,7 @@ final class ReaderProcess
             }
         } catch (\RuntimeException $e) {
             foreach ($readers as $reader) {
-                $reader->stop();
+                $reader->stop(true);
             }
             throw $e;
         }
@@ -71,20 +74,30 @@ final class ReaderProcess
         if (PHP_BINARY === '' || !is_file($script)) {
             throw new \RuntimeException('no PHP binary or no ' . basename($script) . ' to run');
         }
-        $log = tempnam(sys_get_temp_dir(), 's3a-reader-') ?: null;
-        $output = $log !== null ? ['file', $log, 'a'] : ['file', '/dev/null', 'w'];
-        // The same php.ini as this process (php -c FILE included).
-        $ini = php_ini_loaded_file();
-        $command = $ini !== false ? [PHP_BINARY, '-c', $ini, $script, $osticketRoot] : [PHP_BINARY, $script, $osticketRoot];
-        $process = proc_open($command,
-            [0 => ['pipe', 'r'], 1 => $output, 2 => $output, 3 => ['pipe', 'w']], $pipes);
-        if (!is_resource($process)) {
-            if ($log !== null) {
-                @unlink($log);
+        $path = tempnam(sys_get_temp_dir(), 's3a-reader-');
+        $log = $path !== false ? fopen($path, 'w+') : false;
+        if ($path !== false) {
+            @unlink($path);
+        }
+        $output = $log ?: ['file', '/dev/null', 'w'];
+        // The same php.ini as this process (php -c FILE), and the settings
+        // that decide whether it can connect and read (php -d).
+        $command = [PHP_BINARY];
+        if (php_ini_loaded_file() !== false) {
+            array_push($command, '-c', php_ini_loaded_file());
+        }
+        foreach (self::INHERITED_SETTINGS as $name) {
+            $value = ini_get($name);
+            if ($value !== false && $value !== '') {
+                array_push($command, '-d', "$name=$value");
             }
+        }
+        array_push($command, $script, $osticketRoot);
+        $process = proc_open($command, [0 => ['pipe', 'r'], 1 => $output, 2 => $output, 3 => ['pipe', 'w']], $pipes);
+        if (!is_resource($process)) {
             throw new \RuntimeException('proc_open() failed');
         }
-        return new self($process, $pipes[0], $pipes[3], $log);
+        return new self($process, $pipes[0], $pipes[3], $log ?: null);
     }
 
     private function awaitReady(): void
@@ -100,7 +113,7 @@ final class ReaderProcess
         }
     }
 
-    private function __construct($process, $requests, $answers, ?string $log)
+    private function __construct($process, $requests, $answers, $log)
     {
         $this->process = $process;
         $this->requests = $requests;
@@ -142,11 +155,8 @@ final class ReaderProcess
             }
             return null;
         }
-        $h = json_decode($this->partial, true);
+        $h = $this->answer($this->partial);
         $this->partial = '';
-        if (isset($h['error'])) {
-            throw new \RuntimeException('a reader process of the migration failed: ' . $h['error']);
-        }
         if (!isset($h['deleted'])) {
             throw $this->died('deleting');
         }
@@ -164,9 +174,6 @@ final class ReaderProcess
         foreach ($rows as $row) {
             $id = (int) $row['id'];
             $h = $this->header();
-            if (isset($h['error'])) {
-                throw new \RuntimeException('a reader process of the migration failed: ' . $h['error']);
-            }
             if (($h['id'] ?? null) !== $id) {
                 throw $this->died("answering for file $id");
             }
@@ -186,8 +193,12 @@ final class ReaderProcess
         return $out;
     }
 
-    /** Ends it: it stops at the end of its requests, or at its next answer (nobody reads them any more). */
-    public function stop(): void
+    /**
+     * Ends it: it stops at the end of its requests, or at its next answer
+     * (nobody reads them any more); $now: at once (one that never got ready
+     * may hang in its connect).
+     */
+    public function stop(bool $now = false): void
     {
         foreach ([$this->answers, $this->requests] as $pipe) {
             if (is_resource($pipe)) {
@@ -195,12 +206,15 @@ final class ReaderProcess
             }
         }
         if (is_resource($this->process)) {
+            if ($now) {
+                proc_terminate($this->process, 9);
+            }
             proc_close($this->process);
         }
-        if ($this->log !== null) {
-            @unlink($this->log);
-            $this->log = null;
+        if (is_resource($this->log)) {
+            fclose($this->log);
         }
+        $this->log = null;
     }
 
     private function request(array $request): void
@@ -211,21 +225,44 @@ final class ReaderProcess
         }
     }
 
-    /** @return array<string, mixed> */
+    /** @return array<string, mixed> the next answer line */
     private function header(): array
     {
         $line = fgets($this->answers);
-        $h = $line === false ? null : json_decode($line, true);
+        if ($line === false) {
+            throw $this->died('answering');
+        }
+        return $this->answer($line);
+    }
+
+    /**
+     * @return array<string, mixed> an answer line, decoded
+     * @throws \RuntimeException when it is not one, or says the reader failed
+     */
+    private function answer(string $line): array
+    {
+        $h = json_decode($line, true);
         if (!is_array($h)) {
             throw $this->died('answering');
+        }
+        if (isset($h['error'])) {
+            throw new \RuntimeException('a reader process of the migration failed: ' . $h['error']);
         }
         return $h;
     }
 
     private function died(string $while): \RuntimeException
     {
-        $tail = $this->log !== null ? trim((string) @file_get_contents($this->log, false, null,
-            max(0, (int) @filesize($this->log) - self::LOG_TAIL))) : '';
+        $tail = '';
+        if (is_resource($this->log)) {
+            $size = (int) (fstat($this->log)['size'] ?? 0);
+            fseek($this->log, max(0, $size - self::LOG_TAIL));
+            $tail = trim((string) stream_get_contents($this->log));
+        }
+        // A PHP trace of osTicket's connect may carry its arguments.
+        if (defined('DBPASS') && (string) DBPASS !== '') {
+            $tail = str_replace((string) DBPASS, '(the database password)', $tail);
+        }
         return new \RuntimeException(sprintf('a reader process of the migration (pid %d) stopped while %s%s',
             $this->pid, $while, $tail !== '' ? '; it said: ' . preg_replace('/\s+/', ' ', $tail) : ''));
     }

@@ -4,8 +4,8 @@
  * reading the database and checking every byte (osTicket's signature: a
  * SHA-1 and an MD5 of each file) run on other cores, a few groups ahead,
  * while the migration's own process uploads and switches. Group k goes to
- * reader k mod N; each reader holds one group asked for beyond the one
- * being taken, so N readers work N groups ahead. Files of backends other
+ * reader k mod N, once that reader's previous group has been taken, so N
+ * readers work N groups ahead. Files of backends other
  * than D are read in the migration's process, through osTicket.
  *
  * Memory: a reader works on one group at a time, held twice while it is
@@ -37,31 +37,23 @@ final class ReaderProcesses implements GroupReader
             yield from $groups;
         })();
         $asked = [];
-        $k = 0;
-        $failed = false;
-        try {
-            while (true) {
-                // Each reader one group ahead of the one taken next.
-                for (; count($asked) <= count($this->readers) && $next->valid(); $next->next()) {
-                    $this->reader($k + count($asked))->ask(self::fromDatabase($next->current()));
-                    $asked[] = $next->current();
-                }
-                if (!$asked) {
-                    return;
-                }
-                $rows = array_shift($asked);
-                $files = $this->take($k++, $rows);
-                yield [$rows, $files];
+        // Group k goes to reader k mod N, and only once that reader's
+        // previous answer has been taken: a reader blocked writing an
+        // answer never has a request written to it (pipes may hold 4 KiB).
+        for ($k = 0; count($asked) < count($this->readers) && $next->valid(); $next->next(), $k++) {
+            $this->reader($k)->ask(self::fromDatabase($next->current()));
+            $asked[] = $next->current();
+        }
+        for ($taken = 0; $asked; $taken++) {
+            $rows = array_shift($asked);
+            $files = $this->take($taken, $rows);
+            if ($next->valid()) {
+                $this->reader($k++)->ask(self::fromDatabase($next->current()));
+                $asked[] = $next->current();
+                $next->next();
             }
-        } catch (\Throwable $e) {
-            $failed = true;
-            throw $e;
-        } finally {
-            // A caller that stopped early: what was asked for is read and
-            // dropped, so each reader answers the next call in step.
-            while (!$failed && $asked) {
-                $this->take($k++, array_shift($asked));
-            }
+            // A caller that stops taking leaves answers unread: close() ends the readers.
+            yield [$rows, $files];
         }
     }
 
@@ -77,9 +69,7 @@ final class ReaderProcesses implements GroupReader
     private function take(int $k, array $rows): array
     {
         $fromDatabase = $this->reader($k)->take(self::fromDatabase($rows));
-        $others = SmallFiles::read(array_values(array_filter($rows, function ($row) {
-            return $row['bk'] !== 'D';
-        })), $this->sources);
+        $others = SmallFiles::readOthers($rows, $this->sources);
         $out = [];
         foreach ($rows as $row) {
             $id = (int) $row['id'];
@@ -99,8 +89,6 @@ final class ReaderProcesses implements GroupReader
     /** @return list<array> */
     private static function fromDatabase(array $rows): array
     {
-        return array_values(array_filter($rows, function ($row) {
-            return $row['bk'] === 'D';
-        }));
+        return SmallFiles::split($rows)[0];
     }
 }

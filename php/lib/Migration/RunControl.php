@@ -22,9 +22,12 @@ final class RunControl
     /** @var int processes reading and checking database files ahead (ReaderProcesses); 0: this process reads */
     public $readerProcesses = 0;
     /**
-     * @var int seconds to wait for the store lock: a run killed a moment ago
-     *      holds it until its reader processes notice and end (they share its
-     *      database connection's socket, as children do)
+     * @var int seconds to wait for the store lock. Reader processes inherit
+     *      their run's database socket (PHP opens sockets inheritable), so
+     *      the lock of a run killed a moment ago lasts until they have ended
+     *      too, at most one query later: that is what keeps a rerun from
+     *      working beside a deleter still finishing. The wait lets the rerun
+     *      start anyway.
      */
     public $lockWaitSeconds = 0;
 

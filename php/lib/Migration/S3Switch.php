@@ -164,6 +164,7 @@ final class S3Switch
                     $bytes += (int) ($row['chunk_bytes'] ?? $row['size']);
                 }
                 $this->chunks->delete($ids, ['ids' => $ids, 'bytes' => $bytes]);
+                Failpoint::hit('after-delete-asked');
                 return;
             }
             foreach ($ids as $id) {

@@ -19,17 +19,33 @@ final class SmallFiles
      */
     public static function read(array $rows, SourceReader $sources): array
     {
-        $fromDatabase = [];
-        $others = [];
+        return self::readFromDatabase(self::split($rows)[0]) + self::readOthers($rows, $sources);
+    }
+
+    /**
+     * Rows of files in the database, and the others.
+     *
+     * @return array{0: list<array>, 1: list<array>}
+     */
+    public static function split(array $rows): array
+    {
+        $split = [[], []];
         foreach ($rows as $row) {
-            if ($row['bk'] === 'D') {
-                $fromDatabase[] = $row;
-            } else {
-                $others[] = $row;
-            }
+            $split[$row['bk'] === 'D' ? 0 : 1][] = $row;
         }
-        $out = self::readFromDatabase($fromDatabase);
-        foreach ($others as $row) {
+        return $split;
+    }
+
+    /**
+     * The files of $rows that are not in the database, block by block from
+     * their backend (osTicket's read(), or this plugin's objects).
+     *
+     * @return array<int, CheckedContent|FileRejected> by file id
+     */
+    public static function readOthers(array $rows, SourceReader $sources): array
+    {
+        $out = [];
+        foreach (self::split($rows)[1] as $row) {
             try {
                 $data = '';
                 foreach ($sources->blocks($row) as $block) {

@@ -39,9 +39,6 @@ final class ToDatabase
     public function run(Selection $selection): void
     {
         foreach ($selection->pages(200) as $rows) {
-            if ($this->control->shouldStop($this->report)) {
-                return;
-            }
             foreach ($rows as $row) {
                 if ($this->control->shouldStop($this->report)) {
                     return;

@@ -86,6 +86,13 @@ final class ToS3
                 if ($this->control->shouldStop($this->report)) {
                     break;
                 }
+                if (!$rows) {
+                    // A page ends: its large files move now, so they never pile up.
+                    while ($this->large && !$this->control->shouldStop($this->report)) {
+                        $this->nextLarge();
+                    }
+                    continue;
+                }
                 $this->smallGroup($rows, $files);
                 // One large file after each group: the queue keeps uploading
                 // what it holds while this process streams the large one.
@@ -132,8 +139,8 @@ final class ToS3
 
     /**
      * The selected files of at most WHOLE_FILE_MAX in groups, page after
-     * page of the selection, as the group reader asks for them; the larger
-     * ones are set aside in $large.
+     * page of the selection, as the group reader asks for them, each page
+     * ending with an empty group; the larger ones are set aside in $large.
      *
      * @return \Generator<int, list<array>>
      */
@@ -158,6 +165,7 @@ final class ToS3
             if ($group) {
                 yield $group;
             }
+            yield [];
         }
     }
 
@@ -222,7 +230,8 @@ final class ToS3
                 $this->storeFailure($row, $e, $key);
                 continue;
             }
-            unset($file);
+            // The group reader's answer holds the same object: this frees the bytes.
+            $file->data = '';
             if ($ready > 0) {
                 $this->complete($this->queue->collect(false));
             }

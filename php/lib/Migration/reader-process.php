@@ -17,8 +17,11 @@
 if (PHP_SAPI !== 'cli') {
     exit(1);
 }
-// Descriptor 3 carries bytes: nothing else may be written there.
+// Descriptor 3 carries bytes: nothing else may be written there. Traces
+// (in the log the migration quotes) never show arguments: osTicket's
+// connect is given the database password.
 ini_set('display_errors', 'stderr');
+ini_set('zend.exception_ignore_args', '1');
 $s3aRoot = $argv[1] ?? '';
 if ($s3aRoot === '' || !is_file("$s3aRoot/bootstrap.php")) {
     fwrite(STDERR, "reader-process.php: give the osTicket folder\n");

@@ -37,6 +37,7 @@ test('migrate --to 3 killed with SIGKILL at four moments, then run again: every 
         'after-journal' => 'nothing copied yet',
         'before-switch' => 'objects stored and verified, rows not switched',
         'after-switch' => 'rows switched, chunks not deleted',
+        'after-delete-asked' => 'chunk deletes handed to the deleting process, not answered',
         'mid-upload' => 'a multipart upload half-sent',
     ];
     foreach ($points as $point => $state) {
@@ -236,7 +237,9 @@ test('--readers 0: the same checks in the command\'s own process', function () {
     $damagedId = array_key_first($damaged);
     db_query('UPDATE ' . FILE_CHUNK_TABLE . " SET filedata = CONCAT('X', SUBSTRING(filedata, 2)) WHERE file_id = $damagedId");
     $ids = implode(',', array_merge(array_keys($files), [$damagedId]));
-    $run = s3a(['migrate', '--to', '3', '--readers', '0', '--file-id', $ids, '--json']);
+    // Were a reader process started, this failpoint would kill it and the run would say so.
+    $run = s3a(['migrate', '--to', '3', '--readers', '0', '--file-id', $ids, '--json'],
+        ['S3_ATTACHMENTS_FAILPOINT' => 'reader-start']);
     Suite::same([1, 3, 1], [$run['exit'], $run['json']['moved'] ?? null, $run['json']['failed'] ?? null],
         'exit 1: three moved, the altered one failed', $run['err']);
     Suite::same([], $run['json']['notes'] ?? null, 'nothing to say about reader processes: none was asked for');
