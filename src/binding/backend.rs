@@ -18,7 +18,7 @@ use super::output;
 use super::reader::S3AttachmentReader;
 use super::upload::S3AttachmentUpload;
 use super::upload_queue::S3AttachmentUploadQueue;
-use crate::core::{Backend, BackendOptions, ByteRange, Error, PresignOptions, PutOptions, QueueOptions};
+use crate::core::{check_access, Backend, BackendOptions, ByteRange, Error, PresignOptions, PutOptions, QueueOptions};
 
 /// Stores and serves attachment bytes in one bucket and prefix.
 /// Holds no secret in any PHP-visible property, so var_dump, print_r and
@@ -151,7 +151,7 @@ impl S3AttachmentBackend {
     }
 
     pub fn check_access(&self) -> PhpResult<ZBox<ZendHashTable>> {
-        let report = self.inner.check_access().or_throw()?;
+        let report = check_access(&self.inner).or_throw()?;
         let o = self.inner.options();
         let mut t = ZendHashTable::new();
         let _ = t.insert("ok", true);

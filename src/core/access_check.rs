@@ -24,6 +24,9 @@ pub struct AccessReport {
     pub warnings: Vec<String>,
 }
 
+/// Proves write, read and delete with a probe object under the prefix, and
+/// says which step failed and why. Built on `Backend`'s own operations (it
+/// checks what attachments will do), so `Backend` does not call it.
 pub fn check_access(backend: &Backend) -> Result<AccessReport> {
     let started = Instant::now();
     let store = backend.store();

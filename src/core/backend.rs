@@ -7,10 +7,8 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 
-use super::access_check::{self, AccessReport};
 use super::download::ObjectReader;
 use super::error::{Error, ErrorKind, Result};
-use super::key::KeyUse;
 use super::listing::{self, IncompleteUpload, ObjectPage};
 use super::pending_aborts;
 use super::options::BackendOptions;
@@ -41,13 +39,12 @@ impl Backend {
 
     /// The full key of an object this backend creates: strictly checked.
     pub fn object_key(&self, key: &[u8]) -> Result<String> {
-        self.options().prefix.object_key(key, KeyUse::New)
+        self.store.new_object_key(key)
     }
 
-    /// The full key of an object that already exists, taken exactly as it
-    /// was stored (older writers left keys such as `a//KEY` or `/a/KEY`).
+    /// The full key of an object that already exists, as it was stored.
     pub fn stored_key(&self, key: &[u8]) -> Result<String> {
-        self.options().prefix.object_key(key, KeyUse::Stored)
+        self.store.stored_object_key(key)
     }
 
     pub fn create_upload(&self, key: &[u8], put: PutOptions) -> Result<Upload> {
@@ -180,11 +177,5 @@ impl Backend {
     /// Aborts a multipart upload left open; one already gone counts as aborted.
     pub fn abort_incomplete_upload(&self, key: &[u8], upload_id: &str) -> Result<()> {
         pending_aborts::abort_upload(&self.store, &self.stored_key(key)?, upload_id)
-    }
-
-    /// Proves write, read and delete with a probe object under the prefix,
-    /// and says which step failed and why.
-    pub fn check_access(&self) -> Result<AccessReport> {
-        access_check::check_access(self)
     }
 }

@@ -32,7 +32,7 @@ pub struct ObjectReader {
     timeout: std::time::Duration,
     /// The process that opened it: a fork child must not read its
     /// parent's connection.
-    pid: u32,
+    owner: process::Owner,
 }
 
 impl ObjectReader {
@@ -53,7 +53,7 @@ impl ObjectReader {
             bucket: store.bucket().to_owned(),
             key: key.clone(),
             timeout: store.options().operation_timeout,
-            pid: std::process::id(),
+            owner: process::Owner::current(),
         };
         match process::block_on(request.send())? {
             Ok(out) => {
@@ -99,14 +99,9 @@ impl ObjectReader {
 
     /// The next chunk of the range, or None at its end.
     pub fn next_chunk(&mut self) -> Result<Option<Bytes>> {
-        if self.pid != std::process::id() {
-            return Err(Error::new(
-                ErrorKind::Service,
-                "read",
-                "this reader was opened by another process (before a fork); open a new one in this process",
-            )
-            .at("getObject", &self.bucket, Some(&self.key)));
-        }
+        self.owner
+            .check("read", "reader", "opened", "open")
+            .map_err(|e| e.at("getObject", &self.bucket, Some(&self.key)))?;
         loop {
             if self.remaining == Some(0) {
                 // Drops the rest of a body the store sent whole.

@@ -27,7 +27,7 @@ pub mod value;
 #[cfg(test)]
 mod live_tests;
 
-pub use access_check::AccessReport;
+pub use access_check::{check_access, AccessReport};
 pub use backend::Backend;
 pub use presign::PresignOptions;
 pub use store::ObjectInfo;

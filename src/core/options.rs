@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 
 use super::error::{Error, Result};
 use super::key::KeyPrefix;
-use super::value::{expect_bool, expect_seconds, expect_string, expect_u64, OptionValue};
+use super::value::{expect_bool, expect_seconds, expect_string, expect_u64, unknown_option, OptionValue};
 
 pub const MIB: u64 = 1024 * 1024;
 /// S3's smallest part (except the last) and our smallest threshold.
@@ -92,8 +92,7 @@ option_keys! {
 impl OptionKey {
     pub fn parse(name: &str) -> Result<Self> {
         Self::ALL.iter().copied().find(|k| k.name() == name).ok_or_else(|| {
-            Error::config(format!("option '{}' is unknown", name.escape_debug()))
-                .with_fix(format!("use only these options: {}", Self::ALL.iter().map(|k| k.name()).collect::<Vec<_>>().join(", ")))
+            unknown_option("", name, &Self::ALL.iter().map(|k| k.name()).collect::<Vec<_>>())
         })
     }
 }

@@ -8,7 +8,7 @@ use super::error::{Error, Result};
 use super::process;
 use super::sigv4::{self, SigningCredentials, Target};
 use super::store::Store;
-use super::value::{expect_string, OptionValue};
+use super::value::{expect_string, unknown_option, OptionValue};
 
 /// S3 refuses presigned URLs valid for more than seven days.
 pub const MAX_URL_TTL: u64 = 7 * 24 * 3600;
@@ -28,6 +28,8 @@ pub struct PresignOptions {
 }
 
 impl PresignOptions {
+    pub(crate) const KEYS: &'static [&'static str] = &["ttl", "signing_time", "disposition", "filename", "content_type"];
+
     pub fn from_pairs(pairs: &[(String, OptionValue)]) -> Result<Self> {
         let mut out =
             PresignOptions { ttl: DEFAULT_URL_TTL, signing_time: None, disposition: None, filename: None, content_type: None };
@@ -54,10 +56,7 @@ impl PresignOptions {
                     validate_content_type(&ct)?;
                     out.content_type = Some(ct);
                 }
-                (other, _) => {
-                    return Err(Error::option(other, format!("presign option '{}' is unknown", other.escape_debug()))
-                        .with_fix("use only ttl, signing_time, disposition, filename, content_type"))
-                }
+                (other, _) => return Err(unknown_option("presign", other, Self::KEYS)),
             }
         }
         if out.filename.is_some() && out.disposition.is_none() {

@@ -83,6 +83,37 @@ fn cannot_start(e: std::io::Error) -> Error {
     Error::new(ErrorKind::Service, "start", format!("cannot start the I/O runtime: {e}"))
 }
 
+/// The process a handle (an upload, an upload queue, a reader) was made in.
+/// A fork child shares its parent's connections and upload ids: using them
+/// from both processes would corrupt an upload or hang on a runtime whose
+/// threads the child does not have, so the child is refused at once.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Owner(u32);
+
+impl Owner {
+    pub(crate) fn current() -> Self {
+        Owner(std::process::id())
+    }
+
+    pub(crate) fn is_current(&self) -> bool {
+        self.0 == std::process::id()
+    }
+
+    /// Ok in the process that made the handle; else the error naming what to
+    /// do: `made` and `make` say how such a handle comes to be ("started",
+    /// "start").
+    pub(crate) fn check(&self, operation: &'static str, what: &str, made: &str, make: &str) -> Result<()> {
+        if self.is_current() {
+            return Ok(());
+        }
+        Err(Error::new(
+            ErrorKind::Service,
+            operation,
+            format!("this {what} was {made} by another process (before a fork); {make} a new one in this process"),
+        ))
+    }
+}
+
 /// Runs a request to completion on this process's request runtime, from
 /// the PHP thread. All PHP interaction stays on the calling thread, between
 /// calls.

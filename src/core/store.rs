@@ -10,6 +10,7 @@ use aws_sdk_s3::types::ChecksumMode;
 
 use super::checksum;
 use super::client::S3Client;
+use super::key::KeyUse;
 use super::error::{Error, ErrorKind, Result};
 use super::options::{BackendOptions, Checksums, Endpoint};
 use super::process::{self, ClientUse};
@@ -48,6 +49,17 @@ impl Store {
 
     pub fn options(&self) -> &BackendOptions {
         &self.options
+    }
+
+    /// The full key of a new object: the prefix applied, the key strictly checked.
+    pub fn new_object_key(&self, key: &[u8]) -> Result<String> {
+        self.options().prefix.object_key(key, KeyUse::New)
+    }
+
+    /// The full key of an object that already exists, taken exactly as it
+    /// was stored (older writers left keys such as `a//KEY` or `/a/KEY`).
+    pub fn stored_object_key(&self, key: &[u8]) -> Result<String> {
+        self.options().prefix.object_key(key, KeyUse::Stored)
     }
 
     pub fn bucket(&self) -> &str {

@@ -28,7 +28,7 @@ use super::pending_aborts;
 use super::process;
 use super::s3_error::{from_sdk, Site};
 use super::store::Store;
-use super::value::{expect_map, expect_string, OptionValue};
+use super::value::{expect_map, expect_string, unknown_option, OptionValue};
 
 /// How far the store's clock may be behind ours when we look for uploads
 /// it started on our behalf.
@@ -47,6 +47,8 @@ pub struct PutOptions {
 }
 
 impl PutOptions {
+    pub(crate) const KEYS: &'static [&'static str] = &["content_type", "cache_control", "metadata"];
+
     pub fn from_pairs(pairs: &[(String, OptionValue)]) -> Result<Self> {
         let mut out = PutOptions::default();
         for (key, value) in pairs {
@@ -57,10 +59,7 @@ impl PutOptions {
                 "content_type" => out.content_type = Some(header_safe(key, expect_string(key, value)?)?),
                 "cache_control" => out.cache_control = Some(header_safe(key, expect_string(key, value)?)?),
                 "metadata" => out.metadata = metadata(expect_map(key, value)?)?,
-                other => {
-                    return Err(Error::config(format!("upload option '{}' is unknown", other.escape_debug()))
-                        .with_fix("use only content_type, cache_control, metadata"))
-                }
+                other => return Err(unknown_option("upload", other, Self::KEYS)),
             }
         }
         Ok(out)
@@ -130,7 +129,7 @@ pub struct Upload {
     multipart: Option<Multipart>,
     state: State,
     /// The process that started it; see `Drop`.
-    pid: u32,
+    owner: process::Owner,
 }
 
 /// The settings shared by PutObject and CreateMultipartUpload builders,
@@ -171,7 +170,7 @@ impl Upload {
             part_md5s: Vec::new(),
             multipart: None,
             state: State::Open,
-            pid: std::process::id(),
+            owner: process::Owner::current(),
         }
     }
 
@@ -198,19 +197,10 @@ impl Upload {
         Err(Error::new(ErrorKind::Service, operation, why).at(operation, self.store.bucket(), Some(&self.key)))
     }
 
-    /// A fork child shares its parent's connections and upload id; using
-    /// them from both processes would corrupt the upload or hang on a
-    /// runtime whose threads the child does not have.
     fn ensure_own_process(&self, operation: &'static str) -> Result<()> {
-        if self.pid == std::process::id() {
-            return Ok(());
-        }
-        Err(Error::new(
-            ErrorKind::Service,
-            operation,
-            "this upload was started by another process (before a fork); start a new one in this process",
-        )
-        .at(operation, self.store.bucket(), Some(&self.key)))
+        self.owner
+            .check(operation, "upload", "started", "start")
+            .map_err(|e| e.at(operation, self.store.bucket(), Some(&self.key)))
     }
 
     /// Adds bytes. Memory stays bounded: once the upload is known to be
@@ -491,7 +481,7 @@ impl Drop for Upload {
     fn drop(&mut self) {
         // Dropped by a fork child that inherited it: the upload belongs to
         // the parent, which will finish or abort it itself.
-        if self.multipart.is_some() && self.pid == std::process::id() {
+        if self.multipart.is_some() && self.owner.is_current() {
             self.abort_quietly();
         }
     }

@@ -16,11 +16,10 @@ use bytes::Bytes;
 use tokio::task::JoinSet;
 
 use super::error::{Error, ErrorKind, Result};
-use super::key::KeyUse;
 use super::process;
 use super::store::Store;
 use super::upload::{put_object, settle, Confirmation, PutOptions, PutResult};
-use super::value::{expect_u64, OptionValue};
+use super::value::{expect_u64, unknown_option, OptionValue};
 
 const DEFAULT_JOBS: usize = 16;
 const MAX_JOBS: u64 = 256;
@@ -36,6 +35,8 @@ pub struct QueueOptions {
 }
 
 impl QueueOptions {
+    pub(crate) const KEYS: &'static [&'static str] = &["jobs", "max_buffered_bytes"];
+
     /// `threshold` is the backend's multipart threshold: the largest body
     /// the queue takes, so the buffer must hold at least one.
     pub fn from_pairs(pairs: &[(String, OptionValue)], threshold: u64) -> Result<Self> {
@@ -50,10 +51,7 @@ impl QueueOptions {
                     out.max_buffered_bytes = expect_u64(key, value, threshold, i64::MAX as u64, "bytes")
                         .map_err(|e| e.with_fix("a queue must hold at least one body of up to the multipart threshold"))?
                 }
-                other => {
-                    return Err(Error::config(format!("upload queue option '{}' is unknown", other.escape_debug()))
-                        .with_fix("use only jobs, max_buffered_bytes"))
-                }
+                other => return Err(unknown_option("upload queue", other, Self::KEYS)),
             }
         }
         Ok(out)
@@ -86,7 +84,7 @@ pub struct UploadQueue {
     ready: VecDeque<Completion>,
     /// The process that started it: a fork child must not join tasks of a
     /// runtime whose threads it does not have.
-    pid: u32,
+    owner: process::Owner,
 }
 
 impl UploadQueue {
@@ -97,7 +95,7 @@ impl UploadQueue {
             in_flight: JoinSet::new(),
             buffered: 0,
             ready: VecDeque::new(),
-            pid: std::process::id(),
+            owner: process::Owner::current(),
         }
     }
 
@@ -106,7 +104,7 @@ impl UploadQueue {
     /// completions ready to collect.
     pub fn add(&mut self, tag: Vec<u8>, key: Vec<u8>, body: Bytes, put: PutOptions) -> Result<usize> {
         self.ensure_own_process()?;
-        let object_key = self.store.options().prefix.object_key(&key, KeyUse::New)?;
+        let object_key = self.store.new_object_key(&key)?;
         let threshold = self.store.options().multipart_threshold;
         if body.len() as u64 > threshold {
             return Err(Error::config(format!(
@@ -193,14 +191,7 @@ impl UploadQueue {
     }
 
     fn ensure_own_process(&self) -> Result<()> {
-        if self.pid == std::process::id() {
-            return Ok(());
-        }
-        Err(Error::new(
-            ErrorKind::Service,
-            "uploadQueue",
-            "this upload queue was created by another process (before a fork); create a new one in this process",
-        ))
+        self.owner.check("uploadQueue", "upload queue", "created", "create")
     }
 }
 
@@ -208,7 +199,7 @@ impl Drop for UploadQueue {
     /// Requests in flight are let finish, so none is cut half-sent; their
     /// completions are dropped with the queue, as the caller chose.
     fn drop(&mut self) {
-        if self.pid == std::process::id() {
+        if self.owner.is_current() {
             while let Ok(Some(_)) = process::block_on_stream(self.in_flight.join_next()) {}
         } else {
             // Inherited across fork(): the tasks belong to the parent.

@@ -84,3 +84,38 @@ pub fn expect_map<'a>(key: &str, value: &'a OptionValue) -> Result<&'a [(String,
         other => Err(wrong_type(key, "an array", other)),
     }
 }
+
+/// The error for an option name that is none of `known` (the options of
+/// `what`: "", "upload", "presign"…), listing them.
+pub fn unknown_option(what: &str, name: &str, known: &[&str]) -> Error {
+    let what = if what.is_empty() { String::new() } else { format!("{what} ") };
+    Error::option(name, format!("{what}option '{}' is unknown", name.escape_debug()))
+        .with_fix(format!("use only these options: {}", known.join(", ")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::presign::PresignOptions;
+    use crate::core::upload::PutOptions;
+    use crate::core::upload_queue::QueueOptions;
+
+    /// Each listed key reaches its own check (a wrong type, not "unknown"),
+    /// and an unknown one is refused naming exactly the listed keys.
+    fn check_keys(kind: &str, keys: &[&str], parse: impl Fn(&[(String, OptionValue)]) -> Result<()>) {
+        for key in keys {
+            let outcome = parse(&[(key.to_string(), OptionValue::Bool(true))]);
+            assert!(outcome.map_or_else(|e| !e.to_string().contains("is unknown"), |_| true), "{kind}: {key}");
+        }
+        let e = parse(&[("nope".to_string(), OptionValue::Int(1))]).unwrap_err();
+        assert_eq!(e.option.as_deref(), Some("nope"), "{kind}");
+        assert_eq!(e.fix.as_deref(), Some(format!("use only these options: {}", keys.join(", ")).as_str()), "{kind}");
+    }
+
+    #[test]
+    fn option_lists_match_what_each_parser_takes() {
+        check_keys("presign", PresignOptions::KEYS, |p| PresignOptions::from_pairs(p).map(drop));
+        check_keys("upload", PutOptions::KEYS, |p| PutOptions::from_pairs(p).map(drop));
+        check_keys("upload queue", QueueOptions::KEYS, |p| QueueOptions::from_pairs(p, 1 << 24).map(drop));
+    }
+}
