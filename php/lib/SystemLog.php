@@ -100,7 +100,27 @@ final class SystemLog
      */
     public static function failureRateLimited(string $kind, string $title, string $message): bool
     {
-        $counter = self::markerPath('failures-' . $kind, '.count');
+        return self::rateLimited('failures-' . $kind, self::FAILURE_WINDOW, $title, $message);
+    }
+
+    /**
+     * Logs an error unless the same one was logged in the last hour by any
+     * request of this helpdesk.
+     */
+    public static function errorOncePerHour(string $id, string $message): void
+    {
+        self::rateLimited($id . "\0" . $message, self::REPEAT_AFTER, self::TITLE, $message);
+    }
+
+    /**
+     * Logs $message (no alert e-mail) unless one of the same $id was logged
+     * less than $window seconds ago by any request of this helpdesk; the
+     * next one logged says how many were left out meanwhile. The count is
+     * a file in the marker directory, under a lock.
+     */
+    private static function rateLimited(string $id, int $window, string $title, string $message): bool
+    {
+        $counter = self::markerPath($id, '.count');
         $handle = @fopen($counter, 'c+');
         if ($handle === false || !flock($handle, LOCK_EX)) {
             // No shared counter: better one entry per failure than none.
@@ -112,7 +132,7 @@ final class SystemLog
             $now = self::now();
             $since = is_array($state) ? (int) ($state['since'] ?? 0) : 0;
             $suppressed = is_array($state) ? (int) ($state['suppressed'] ?? 0) : 0;
-            $log = $since === 0 || $now - $since >= self::FAILURE_WINDOW || $now < $since;
+            $log = $since === 0 || $now - $since >= $window || $now < $since;
             if ($log) {
                 if ($suppressed > 0) {
                     $message .= sprintf(' (%d more failure%s like this one in the %d seconds before '
@@ -134,21 +154,6 @@ final class SystemLog
             self::error($message, false, $title);
         }
         return $log;
-    }
-
-    /**
-     * Logs an error unless the same one was logged in the last hour by any
-     * request of this helpdesk. The marker is a file in the system temp folder.
-     */
-    public static function errorOncePerHour(string $id, string $message): void
-    {
-        $marker = self::markerPath($id . "\0" . $message, '.logged');
-        $last = @filemtime($marker);
-        if ($last !== false && time() - $last < self::REPEAT_AFTER) {
-            return;
-        }
-        @touch($marker);
-        self::error($message);
     }
 
     /** A file in the marker directory, one per helpdesk (this plugin's path) and id. */
