@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """A TCP proxy in front of the local S3 server that injects faults.
 
-Tests start one per case on 127.0.0.1 (port 0: the kernel picks one), read
-the port from its first line of output, point the backend's endpoint at it
-and stop it afterwards. Standard library only.
+Tests start one per case on 127.0.0.1 (port 0: the kernel picks one; --port N
+takes the port of a proxy stopped before, as a store that comes back does),
+read the port from its first line of output, point the backend's endpoint at
+it and stop it afterwards. Standard library only.
 
 Faults (each applies to the first --faults connections, then it passes
 traffic through, so a retry or a later call can succeed):
@@ -633,6 +634,7 @@ async def handle(reader, writer, args):
 async def main():
     p = argparse.ArgumentParser()
     p.add_argument("--upstream", required=True)
+    p.add_argument("--port", type=int, default=0)
     p.add_argument("--faults", type=int, default=1)
     p.add_argument("--blackhole", action="store_true")
     p.add_argument("--reset-after", type=int)
@@ -657,7 +659,7 @@ async def main():
     if args.tls_cert:
         tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         tls.load_cert_chain(args.tls_cert, args.tls_key)
-    server = await asyncio.start_server(lambda r, w: handle(r, w, args), "127.0.0.1", 0, ssl=tls)
+    server = await asyncio.start_server(lambda r, w: handle(r, w, args), "127.0.0.1", args.port, ssl=tls)
     print(server.sockets[0].getsockname()[1], flush=True)
 
     stop = asyncio.Event()

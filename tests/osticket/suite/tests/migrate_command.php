@@ -190,6 +190,34 @@ test('migrate --to 3 with the Integrity check on MD5, then None: confirmed by th
     }
 });
 
+test('migrate --to 3 and back with the README\'s minimal policy (object read, write and delete; no List)', function () {
+    $errors = [];
+    $limited = ['aws-key-id' => env('S3_TEST_LIMITED_ACCESS_KEY'), 'secret-access-key' => env('S3_TEST_LIMITED_SECRET_KEY')];
+    Suite::check(plugin_form_update(s3_instance(), plugin_form_values($limited), $errors),
+        'the plugin saved with an identity that may read, write and delete objects, not list', json_encode($errors));
+    try {
+        $small = unique_bytes(40000, 'least-privilege');
+        $large = unique_bytes((16 << 20) + 3000, 'least-privilege-large'); // a multipart upload, read back in parts
+        $files = [db_file('least-privilege.bin', $small) => $small, db_file('least-privilege-large.bin', $large) => $large];
+        $ids = implode(',', array_keys($files));
+        $to3 = s3a(['migrate', '--to', '3', '--file-id', $ids, '--json']);
+        Suite::same([0, 2], [$to3['exit'], $to3['json']['moved'] ?? null], 'to S3: both moved', $to3['err']);
+        foreach ($files as $id => $bytes) {
+            moved_to_s3($id, $bytes, "to S3: file $id");
+        }
+        $toD = s3a(['migrate', '--to', 'D', '--file-id', $ids, '--json']);
+        Suite::same([0, 2], [$toD['exit'], $toD['json']['moved'] ?? null], 'back to the database: both moved', $toD['err']);
+        foreach ($files as $id => $bytes) {
+            kept_in_db($id, $bytes, "back in the database: file $id");
+        }
+    } finally {
+        $errors = [];
+        Suite::check(plugin_form_update(s3_instance(), plugin_form_values(), $errors), 'the full identity saved back',
+            json_encode($errors));
+    }
+    delete_files(array_keys($files));
+});
+
 test('migrate --to D: the way back, chunked as osTicket does, objects deleted; a file D cannot serve stays', function () {
     $ids = Shared::$values['mc_ids'] ?? null;
     $files = Shared::$values['mc_files'] ?? null;
