@@ -81,29 +81,26 @@ impl KeyPrefix {
     }
 }
 
-fn check_segments(path: &str) -> std::result::Result<(), &'static str> {
-    if path.chars().any(|c| c.is_control()) {
-        return Err("it contains a control character (such as NUL, CR or LF)");
-    }
-    if path.starts_with('/') {
-        return Err("it starts with '/'");
-    }
-    for segment in path.split('/') {
-        match segment {
-            "" => return Err("it contains an empty path segment ('//' or a trailing '/')"),
-            "." | ".." => return Err("it contains a '.' or '..' path segment"),
-            _ => {}
-        }
-    }
-    Ok(())
-}
-
+/// What no key may contain, new or stored: control characters, and `.` or
+/// `..` segments (which some stores and proxies resolve to another key).
 fn check_stored(path: &str) -> std::result::Result<(), &'static str> {
     if path.chars().any(|c| c.is_control()) {
         return Err("it contains a control character (such as NUL, CR or LF)");
     }
     if path.split('/').any(|segment| segment == "." || segment == "..") {
         return Err("it contains a '.' or '..' path segment");
+    }
+    Ok(())
+}
+
+/// A key this extension creates: also no leading '/' and no empty segment.
+fn check_segments(path: &str) -> std::result::Result<(), &'static str> {
+    check_stored(path)?;
+    if path.starts_with('/') {
+        return Err("it starts with '/'");
+    }
+    if path.split('/').any(str::is_empty) {
+        return Err("it contains an empty path segment ('//' or a trailing '/')");
     }
     Ok(())
 }
