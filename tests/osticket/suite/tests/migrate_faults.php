@@ -32,7 +32,7 @@ function check_no_stray_objects(string $what): void
     Suite::same([], $stray, "$what: no object without a row of backend 3");
 }
 
-test('migrate --to 3 killed with SIGKILL at four moments, then run again: every file moved, nothing left behind', function () {
+test('migrate --to 3 killed with SIGKILL at five moments, then run again: every file moved, nothing left behind', function () {
     $points = [
         'after-journal' => 'nothing copied yet',
         'before-switch' => 'objects stored and verified, rows not switched',
