@@ -98,3 +98,10 @@ function delete_files(array $ids): void
         }
     }
 }
+
+/** Alters the first byte of a database file, as a bad disk would: its chunks no longer match its signature. */
+function alter_first_byte(int $id): void
+{
+    db_query('UPDATE ' . FILE_CHUNK_TABLE . " SET filedata = CONCAT('X', SUBSTRING(filedata, 2)) WHERE file_id = $id"
+        . ' AND chunk_id = 0');
+}

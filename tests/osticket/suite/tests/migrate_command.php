@@ -69,8 +69,7 @@ test('migrate --to 3: good files move verified, damaged ones stay and are named 
     Suite::same('512000', file_row($ids['ends-in-zero.bin'])['size'], 'and recorded 512000 bytes');
     // Damage two of them, as a crashed restore or a bad disk would.
     db_query('DELETE FROM ' . FILE_CHUNK_TABLE . ' WHERE file_id=' . $ids['missing-chunk.bin'] . ' AND chunk_id=1');
-    db_query('UPDATE ' . FILE_CHUNK_TABLE . ' SET filedata=CONCAT(\'X\', SUBSTRING(filedata, 2)) WHERE file_id='
-        . $ids['altered-chunk.bin'] . ' AND chunk_id=0');
+    alter_first_byte($ids['altered-chunk.bin']);
     $damaged = ['missing-chunk.bin' => file_db_bytes($ids['missing-chunk.bin']),
         'altered-chunk.bin' => file_db_bytes($ids['altered-chunk.bin'])];
     $list = implode(',', $ids);

@@ -211,9 +211,8 @@ test('a reader process killed mid-run: the run stops naming it, nothing changed,
 
 test('reader processes that cannot start: the run reads and deletes in its own process, says so, moves everything', function () {
     $files = db_files(4, 'readers-down');
-    $damaged = db_files(1, 'readers-down-damaged');
-    $damagedId = array_key_first($damaged);
-    db_query('UPDATE ' . FILE_CHUNK_TABLE . " SET filedata = CONCAT('X', SUBSTRING(filedata, 2)) WHERE file_id = $damagedId");
+    $damagedId = array_key_first(db_files(1, 'readers-down-damaged'));
+    alter_first_byte($damagedId);
     $ids = implode(',', array_merge(array_keys($files), [$damagedId]));
     $run = s3a(['migrate', '--to', '3', '--file-id', $ids, '--json'], ['S3_ATTACHMENTS_FAILPOINT' => 'reader-start']);
     Suite::same([1, 4, 1], [$run['exit'], $run['json']['moved'] ?? null, $run['json']['failed'] ?? null],
@@ -233,9 +232,8 @@ test('reader processes that cannot start: the run reads and deletes in its own p
 
 test('--readers 0: the same checks in the command\'s own process', function () {
     $files = db_files(3, 'readers-0');
-    $damaged = db_files(1, 'readers-0-damaged');
-    $damagedId = array_key_first($damaged);
-    db_query('UPDATE ' . FILE_CHUNK_TABLE . " SET filedata = CONCAT('X', SUBSTRING(filedata, 2)) WHERE file_id = $damagedId");
+    $damagedId = array_key_first(db_files(1, 'readers-0-damaged'));
+    alter_first_byte($damagedId);
     $ids = implode(',', array_merge(array_keys($files), [$damagedId]));
     // Were a reader process started, this failpoint would kill it and the run would say so.
     $run = s3a(['migrate', '--to', '3', '--readers', '0', '--file-id', $ids, '--json'],
