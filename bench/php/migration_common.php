@@ -6,6 +6,8 @@
  * proxy).
  */
 
+require_once dirname(__DIR__, 2) . '/tests/support/store_listing.php';
+
 function bench_env(string $name): string
 {
     $value = getenv($name);
@@ -41,39 +43,4 @@ function bench_backend(?string $endpoint = null): S3AttachmentBackend
         'access_key_id' => bench_env('S3_TEST_ACCESS_KEY'),
         'secret_access_key' => bench_env('S3_TEST_SECRET_KEY'),
     ]);
-}
-
-/**
- * Every key under $prefix, with a plain signed ListObjectsV2 (curl's own
- * SigV4), page after page: independent of the extension's listing. Pages
- * go on with start-after (the last key): curl 7.88 signs a
- * continuation-token's characters in a way the store refuses.
- *
- * @return string[]
- */
-function bench_list_keys(string $prefix): array
-{
-    $keys = [];
-    $after = null;
-    do {
-        $url = rtrim(bench_env('S3_TEST_ENDPOINT'), '/') . '/' . bench_env('S3_TEST_BUCKET')
-            . '?list-type=2&max-keys=1000&prefix=' . rawurlencode($prefix)
-            . ($after !== null ? '&start-after=' . rawurlencode($after) : '');
-        $ch = curl_init($url);
-        curl_setopt_array($ch, [
-            CURLOPT_RETURNTRANSFER => true,
-            CURLOPT_TIMEOUT => 60,
-            CURLOPT_AWS_SIGV4 => 'aws:amz:' . bench_env('S3_TEST_REGION') . ':s3',
-            CURLOPT_USERPWD => bench_env('S3_TEST_ACCESS_KEY') . ':' . bench_env('S3_TEST_SECRET_KEY'),
-        ]);
-        $xml = curl_exec($ch);
-        $status = curl_getinfo($ch, CURLINFO_RESPONSE_CODE);
-        if ($xml === false || $status !== 200) {
-            throw new RuntimeException("listing $prefix: HTTP $status " . ($xml === false ? curl_error($ch) : substr($xml, 0, 300)));
-        }
-        preg_match_all('#<Key>([^<]*)</Key>#', $xml, $m);
-        array_push($keys, ...array_map('html_entity_decode', $m[1]));
-        $after = strpos($xml, '<IsTruncated>true</IsTruncated>') !== false && $keys ? end($keys) : null;
-    } while ($after !== null);
-    return $keys;
 }

@@ -28,13 +28,13 @@ foreach ($db->query('SELECT bk, COUNT(*) AS files, COALESCE(SUM(size), 0) AS byt
     $byBackend[$row['bk']] = ['files' => (int) $row['files'], 'bytes' => (int) $row['bytes']];
 }
 $chunks = (int) $db->query('SELECT COUNT(*) FROM ost_file_chunk')->fetch_row()[0];
-$keys = bench_list_keys($prefix);
+$keys = store_keys($prefix);
 if ($delete && $keys) {
     $s3 = bench_backend(bench_env('S3_TEST_ENDPOINT'));
     foreach ($keys as $key) {
         $s3->delete($key);
     }
-    $left = count(bench_list_keys($prefix));
+    $left = count(store_keys($prefix));
     if ($left !== 0) {
         fwrite(STDERR, "migration_state.php: $left objects are still under $prefix after deleting them\n");
         exit(1);

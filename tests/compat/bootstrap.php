@@ -59,5 +59,6 @@ if ($moto === null || !str_contains($moto, 'ListAllMyBucketsResult')) {
 putenv('AWS_EC2_METADATA_DISABLED=true');
 
 require dirname(__DIR__) . '/support/FaultProxy.php';
+require dirname(__DIR__) . '/support/store_listing.php';
 require __DIR__ . '/Target.php';
 require __DIR__ . '/CompatTestCase.php';

@@ -43,24 +43,13 @@ final class LeastPrivilegeTest extends S3TestCase
         return self::backend($overrides);
     }
 
-    /** Object keys under a prefix, listed with the admin identity. */
-    private static function listed(string $prefix): array
-    {
-        $script = dirname(__DIR__, 2) . '/scripts/s3-curl.sh';
-        $path = '/' . getenv('S3_TEST_BUCKET') . '?list-type=2&prefix=' . rawurlencode($prefix);
-        $xml = (string) shell_exec(escapeshellarg($script) . ' GET ' . escapeshellarg($path) . ' --silent');
-        self::assertStringContainsString('ListBucketResult', $xml, "listing $prefix failed: $xml");
-        preg_match_all('~<Key>([^<]*)</Key>~', $xml, $m);
-        return $m[1];
-    }
-
     /** @dataProvider stores */
     public function test_check_access_succeeds_and_leaves_no_probe(bool $asAws): void
     {
         $b = $this->limited($asAws);
         $result = $b->checkAccess();
         $this->assertTrue($result['ok']);
-        $this->assertSame([], self::listed(dirname($result['probe_key']) . '/'), 'the probe was deleted');
+        $this->assertSame([], store_keys(dirname($result['probe_key']) . '/'), 'the probe was deleted');
     }
 
     /** @dataProvider stores */
@@ -78,7 +67,7 @@ final class LeastPrivilegeTest extends S3TestCase
         $this->assertTrue($b->delete($small));
         $this->assertTrue($b->delete($large));
         $this->assertTrue($b->delete($large), 'deleting again still succeeds');
-        $this->assertSame([], self::listed(dirname($b->objectKey($small)) . '/'), 'nothing left');
+        $this->assertSame([], store_keys(dirname($b->objectKey($small)) . '/'), 'nothing left');
     }
 
     public function test_head_of_a_missing_key_is_null_where_the_store_says_404(): void

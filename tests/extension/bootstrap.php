@@ -25,3 +25,4 @@ putenv('AWS_EC2_METADATA_DISABLED=true');
 
 require __DIR__ . '/S3TestCase.php';
 require dirname(__DIR__) . '/support/FaultProxy.php';
+require dirname(__DIR__) . '/support/store_listing.php';

@@ -47,7 +47,7 @@ class LeastPrivilegeTest extends PluginTestCase
 
         $this->assertSame([], $errors);
         $this->assertSame(self::env('S3_TEST_LIMITED_ACCESS_KEY'), $rows['aws-key-id'] ?? null);
-        $this->assertSame([], self::objectsUnder($this->folder . '/'), 'the probe is deleted');
+        $this->assertSame([], store_keys($this->folder . '/'), 'the probe is deleted');
     }
 
     public function test_save_with_object_only_credentials_succeeds_where_missing_objects_answer_403(): void
@@ -56,7 +56,7 @@ class LeastPrivilegeTest extends PluginTestCase
 
         $this->assertSame([], $errors, 'the README policy must be enough to save');
         $this->assertSame($this->folder, $rows['folder'] ?? null);
-        $this->assertSame([], self::objectsUnder($this->folder . '/'), 'the probe is deleted');
+        $this->assertSame([], store_keys($this->folder . '/'), 'the probe is deleted');
     }
 
     public function test_the_proxy_really_answers_403_for_a_missing_object(): void

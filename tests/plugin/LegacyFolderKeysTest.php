@@ -8,11 +8,9 @@
  *
  * SeaweedFS folds empty path segments ("a//KEY" and "a/KEY" are one object
  * there; AWS keeps them apart), so the bytes alone cannot tell whether the
- * stored key was used: request_recorder.py in front of it shows the paths
+ * stored key was used: fault_proxy.py --log-requests in front of it shows the paths
  * actually requested.
  */
-
-require_once __DIR__ . '/support/RequestRecorder.php';
 
 class LegacyFolderKeysTest extends PluginTestCase
 {

@@ -285,19 +285,6 @@ abstract class PluginTestCase extends TestCase
         return ['status' => $status, 'headers' => $headers, 'body' => $body];
     }
 
-    /** Object keys under a prefix, listed with the admin identity. */
-    protected static function objectsUnder(string $prefix): array
-    {
-        $script = dirname(__DIR__, 2) . '/scripts/s3-curl.sh';
-        $xml = (string) shell_exec(escapeshellarg($script) . ' GET '
-            . escapeshellarg('/' . self::bucket() . '?list-type=2&prefix=' . rawurlencode($prefix)));
-        if (strpos($xml, 'ListBucketResult') === false) {
-            throw new RuntimeException("listing failed: $xml");
-        }
-        preg_match_all('#<Key>([^<]*)</Key>#', $xml, $m);
-        return array_map('html_entity_decode', $m[1]);
-    }
-
     /** Plugin form values for the least-privilege test identity (object read/write only, no List). */
     protected static function limitedCredentials(array $overrides = []): array
     {

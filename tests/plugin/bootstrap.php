@@ -35,3 +35,5 @@ require_once dirname(__DIR__, 2) . '/php/storage.php';
 require_once __DIR__ . '/support/RecordingHttpExchange.php';
 require_once __DIR__ . '/PluginTestCase.php';
 require_once dirname(__DIR__) . '/support/FaultProxy.php';
+require_once dirname(__DIR__) . '/support/store_listing.php';
+require_once dirname(__DIR__) . '/support/RequestRecorder.php';

@@ -52,15 +52,3 @@ final class FaultProxy
         $this->stop();
     }
 }
-
-/** Multipart uploads open on the test bucket under a key, asked directly. */
-function open_multipart_uploads(string $objectKey): int
-{
-    $script = dirname(__DIR__, 2) . '/scripts/s3-curl.sh';
-    $path = '/' . getenv('S3_TEST_BUCKET') . '?uploads&prefix=' . rawurlencode($objectKey);
-    $xml = shell_exec(escapeshellarg($script) . ' GET ' . escapeshellarg($path) . ' --silent');
-    if (!is_string($xml) || !str_contains($xml, 'ListMultipartUploadsResult')) {
-        throw new RuntimeException("listing multipart uploads failed: $xml");
-    }
-    return substr_count($xml, '<Upload>');
-}

@@ -96,6 +96,14 @@ request, each altered exchange counts as a fault):
                          gets the store's own put back (its body re-hashed and
                          the request re-signed), as such a store accepts them.
 
+Watching what reaches the store (every request; no fault is counted):
+  --log-requests FILE    append the request line ("METHOD /path?query
+                         HTTP/1.1") of every request relayed to FILE, one
+                         per line, flushed at once: tests that must see the
+                         exact object key a client asked for (SeaweedFS folds
+                         empty path segments, so "a//KEY" and "a/KEY" are one
+                         object there) or how often it was read
+
 A store that changes its mind mid-run (every request, counted across
 connections; PUT and POST are the writes):
   --refuse-writes-after N
@@ -489,6 +497,9 @@ async def handle_http(reader, writer, args, secrets):
     try:
         while (request := await read_head(reader)) is not None:
             method, target = request.start.split(" ")[:2]
+            if args.log_requests is not None:
+                args.log_requests.write(request.start + "\n")
+                args.log_requests.flush()
             if method in ("PUT", "POST"):
                 stats["writes"] += 1
             if args.down_after_writes is not None and stats["writes"] > args.down_after_writes:
@@ -590,7 +601,8 @@ async def handle_http(reader, writer, args, secrets):
 
 async def handle(reader, writer, args):
     stats["connections"] += 1
-    if (args.strip_range or args.missing_as_403 or args.reject_checksum_headers or args.reject_aws_chunked
+    if (args.log_requests is not None or args.strip_range or args.missing_as_403
+            or args.reject_checksum_headers or args.reject_aws_chunked
             or args.wrong_multipart_checksum or args.flip_body_byte or args.etag_not_md5
             or args.refuse_writes_after is not None or args.down_after_writes is not None):
         await handle_http(reader, writer, args, test_secrets())
@@ -651,6 +663,7 @@ async def main():
     p.add_argument("--etag-not-md5", action="store_true")
     p.add_argument("--refuse-writes-after", type=int)
     p.add_argument("--down-after-writes", type=int)
+    p.add_argument("--log-requests", type=argparse.FileType("a"))
     p.add_argument("--tls-cert")
     p.add_argument("--tls-key")
     args = p.parse_args()

@@ -59,7 +59,7 @@ cleanup() {
   # The run's objects: prepare.php stored them under the run's folder of the shared bucket.
   if [[ -n ${OST_PHP:-} && ${OSTICKET_KEEP:-} != 1 ]]; then
     ROOT=$ROOT "$OST_PHP" -r 'require getenv("ROOT")."/tests/osticket/suite/lib.php";
-      foreach (list_keys(getenv("OST_S3_FOLDER")."/") as $k) s3()->delete($k);' ||
+      foreach (store_keys(getenv("OST_S3_FOLDER")."/") as $k) s3()->delete($k);' ||
       say "could not delete the objects under $OST_S3_FOLDER/"
   fi
   if [[ ${OSTICKET_KEEP:-} == 1 ]]; then say "kept $TMP"; else rm -rf "$TMP"; fi
@@ -81,10 +81,10 @@ install_plugin
 # through it, and so does the browser in redirect mode (signed URLs name
 # the endpoint), so its log holds every request that reached the store.
 STORE_LOG=$TMP/store-requests.log
-setsid python3 "$ROOT/tests/plugin/support/request_recorder.py" --upstream "$(php -r 'echo parse_url($argv[1], PHP_URL_HOST), ":", parse_url($argv[1], PHP_URL_PORT);' "$S3_TEST_ENDPOINT")" \
-  --log "$STORE_LOG" </dev/null >"$TMP/recorder.port" 2>"$TMP/recorder.err" &
+setsid python3 "$ROOT/tests/support/fault_proxy.py" --upstream "$(php -r 'echo parse_url($argv[1], PHP_URL_HOST), ":", parse_url($argv[1], PHP_URL_PORT);' "$S3_TEST_ENDPOINT")" \
+  --log-requests "$STORE_LOG" </dev/null >"$TMP/recorder.port" 2>"$TMP/recorder.err" &
 STARTED_PIDS+=("$!")
-wait_started "$!" 50 test -s "$TMP/recorder.port" || { show_log "$TMP/recorder.err"; die "request_recorder.py did not start"; }
+wait_started "$!" 50 test -s "$TMP/recorder.port" || { show_log "$TMP/recorder.err"; die "fault_proxy.py (the request recorder) did not start"; }
 RECORDER=http://127.0.0.1:$(head -n 1 "$TMP/recorder.port")
 say "request recorder at $RECORDER"
 

@@ -5,6 +5,8 @@
  * view of the bucket (its own S3 client from S3_TEST_*, never the plugin's).
  */
 
+require_once dirname(__DIR__, 2) . '/support/store_listing.php';
+
 final class Suite
 {
     /** @var int */
@@ -243,32 +245,6 @@ function object_bytes(string $key): ?string
         $data .= $chunk;
     }
     return $data;
-}
-
-/** A signed GET on the bucket itself (curl's own SigV4): the XML of a listing. */
-function bucket_listing(string $query, string $what): string
-{
-    $ch = curl_init(rtrim(env('S3_TEST_ENDPOINT'), '/') . '/' . bucket() . '?' . $query);
-    curl_setopt_array($ch, [
-        CURLOPT_RETURNTRANSFER => true,
-        CURLOPT_TIMEOUT => 30,
-        CURLOPT_AWS_SIGV4 => 'aws:amz:' . env('S3_TEST_REGION') . ':s3',
-        CURLOPT_USERPWD => env('S3_TEST_ACCESS_KEY') . ':' . env('S3_TEST_SECRET_KEY'),
-    ]);
-    $xml = curl_exec($ch);
-    $status = curl_getinfo($ch, CURLINFO_RESPONSE_CODE);
-    if ($xml === false || $status !== 200) {
-        throw new RuntimeException("$what: HTTP $status " . ($xml === false ? curl_error($ch) : substr($xml, 0, 300)));
-    }
-    return $xml;
-}
-
-/** Keys under a prefix, listed with a plain signed ListObjectsV2. */
-function list_keys(string $prefix): array
-{
-    $xml = bucket_listing('list-type=2&prefix=' . rawurlencode($prefix), "listing $prefix");
-    preg_match_all('#<Key>([^<]*)</Key>#', $xml, $m);
-    return array_map('html_entity_decode', $m[1]);
 }
 
 /** The ost_config namespace of the plugin instance's settings. */

@@ -58,7 +58,7 @@ foreach ($GLOBALS['suite_tests'] as [$name, $body]) {
 // Objects a failed test left behind: the bucket is shared.
 if (getenv('OST_KEEP_OBJECTS') !== '1') {
     try {
-        foreach (list_keys(env('OST_S3_FOLDER') . '/') as $key) {
+        foreach (store_keys(env('OST_S3_FOLDER') . '/') as $key) {
             s3()->delete($key);
         }
     } catch (Throwable $e) {

@@ -48,14 +48,6 @@ function journal_ids(): array
         . " WHERE namespace='s3-native.moving'"), 'key'));
 }
 
-/** Multipart uploads open in the bucket under the run's folder (ListMultipartUploads). */
-function open_uploads(): array
-{
-    $xml = bucket_listing('prefix=' . rawurlencode(env('OST_S3_FOLDER') . '/') . '&uploads=', 'ListMultipartUploads');
-    preg_match_all('#<Upload>.*?<Key>([^<]*)</Key>.*?</Upload>#s', $xml, $m);
-    return array_map('html_entity_decode', $m[1]);
-}
-
 /** Checks that a file moved to S3 whole: row, object bytes and headers, no chunk left. */
 function moved_to_s3(int $id, string $bytes, string $what): void
 {

@@ -252,7 +252,7 @@ test('audit: each kind of finding, provoked through real paths, in the JSON, the
     Suite::same(3, $counts['orphan_chunk_rows'] ?? null, 'counts.orphan_chunk_rows: 3');
     Suite::same(630000, $counts['orphan_chunk_bytes'] ?? null, 'counts.orphan_chunk_bytes');
     Suite::same(count($fallbacks), $counts['silent_fallback'] ?? null, 'counts.silent_fallback');
-    Suite::same(count(list_keys(env('OST_S3_FOLDER') . '/')), $counts['objects_listed'] ?? null,
+    Suite::same(count(store_keys(env('OST_S3_FOLDER') . '/')), $counts['objects_listed'] ?? null,
         'counts.objects_listed: every object under the folder');
 
     $text = audit_command('--list-objects');
@@ -338,7 +338,7 @@ test('audit --fix while a migration holds the store lock: exit 3, nothing delete
 test('audit --fix: deletes only the orphan chunks, reports what it freed, checks again', function () {
     $made = Shared::$values['audit'];
     $files = audit_count_rows(FILE_TABLE);
-    $objects = list_keys(env('OST_S3_FOLDER') . '/');
+    $objects = store_keys(env('OST_S3_FOLDER') . '/');
     $run = audit_command('--json', '--fix', '--list-objects');
     Suite::same(1, $run['exit'], 'exits 1: the other findings remain', $run['err']);
     $counts = $run['json']['counts'] ?? [];
@@ -353,7 +353,7 @@ test('audit --fix: deletes only the orphan chunks, reports what it freed, checks
     Suite::same('', file_db_bytes($made['moved']) . file_db_bytes($made['rowless']), 'the orphan chunks are gone');
     Suite::same($made['fallback_bytes'], file_db_bytes($made['fallback']), 'a database file keeps its chunks');
     Suite::same($files, audit_count_rows(FILE_TABLE), 'no ost_file row deleted');
-    Suite::same($objects, list_keys(env('OST_S3_FOLDER') . '/'), 'no object deleted');
+    Suite::same($objects, store_keys(env('OST_S3_FOLDER') . '/'), 'no object deleted');
     Suite::same(sha1(fresh_file($made['moved'])->getData()), sha1((string) object_bytes(object_key_for(file_row($made['moved'])))),
         'the moved file reads from S3');
 });

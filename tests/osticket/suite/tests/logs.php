@@ -38,5 +38,5 @@ test('system log: the plugin logged only the failures provoked on purpose', func
 });
 
 test('no object of this run is left in the bucket', function () {
-    Suite::same([], list_keys(env('OST_S3_FOLDER') . '/'), 'nothing under ' . env('OST_S3_FOLDER') . '/');
+    Suite::same([], store_keys(env('OST_S3_FOLDER') . '/'), 'nothing under ' . env('OST_S3_FOLDER') . '/');
 });

@@ -100,5 +100,5 @@ test('manage.php file migrate --backend 3 --to D: every S3 file moves back, obje
             Suite::same(sha1($bytes), sha1(file_db_bytes($id)), "file $id: the original bytes after the round trip");
         }
     }
-    Suite::same([], list_keys(env('OST_S3_FOLDER') . '/'), 'no object is left under the run\'s folder');
+    Suite::same([], store_keys(env('OST_S3_FOLDER') . '/'), 'no object is left under the run\'s folder');
 });

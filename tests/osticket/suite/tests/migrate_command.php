@@ -7,7 +7,7 @@
  */
 
 require_once dirname(__DIR__) . '/s3a_command.php';
-require_once dirname(__DIR__, 3) . '/plugin/support/RequestRecorder.php';
+require_once dirname(__DIR__, 3) . '/support/RequestRecorder.php';
 
 test('s3-attachments --help lists its commands; wrong options change nothing', function () {
     $help = s3a(['--help']);
@@ -83,7 +83,7 @@ test('migrate --to 3: good files move verified, damaged ones stay and are named 
     foreach ($ids as $name => $id) {
         Suite::same('D', file_row($id)['bk'], "dry run: $name still in D");
     }
-    Suite::same([], list_keys(env('OST_S3_FOLDER') . '/'), 'dry run: nothing written to the bucket');
+    Suite::same([], store_keys(env('OST_S3_FOLDER') . '/'), 'dry run: nothing written to the bucket');
 
     $run = s3a(['migrate', '--to', '3', '--file-id', $list, '--jobs', '4', '--json']);
     Suite::same(1, $run['exit'], 'exit 1: some files failed');
@@ -118,7 +118,7 @@ test('migrate --to 3: good files move verified, damaged ones stay and are named 
         kept_in_db($ids[$name], $bytes, "$name (left as it was)");
     }
     Suite::same([], journal_ids(), 'no interrupted move is left in the journal');
-    Suite::same([], open_uploads(), 'no multipart upload is left open');
+    Suite::same([], store_open_uploads(env('OST_S3_FOLDER') . '/'), 'no multipart upload is left open');
     Shared::$values['mc_ids'] = $ids;
     Shared::$values['mc_files'] = $files;
     // The damaged ones are not this test's to keep.

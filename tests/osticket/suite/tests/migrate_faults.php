@@ -28,7 +28,7 @@ function check_no_stray_objects(string $what): void
     foreach (rows('SELECT * FROM ' . FILE_TABLE . " WHERE bk='3'") as $row) {
         $expected[] = object_key_for($row);
     }
-    $stray = array_values(array_diff(list_keys(env('OST_S3_FOLDER') . '/'), $expected));
+    $stray = array_values(array_diff(store_keys(env('OST_S3_FOLDER') . '/'), $expected));
     Suite::same([], $stray, "$what: no object without a row of backend 3");
 }
 
@@ -56,7 +56,7 @@ test('migrate --to 3 killed with SIGKILL at five moments, then run again: every 
             Suite::check($chunks > 0, "$point: chunks of switched files are still there before the rerun", (string) $chunks);
         }
         if ($point === 'mid-upload') {
-            Suite::check(count(open_uploads()) > 0, "$point: a multipart upload is open before the rerun");
+            Suite::check(count(store_open_uploads(env('OST_S3_FOLDER') . '/')) > 0, "$point: a multipart upload is open before the rerun");
         }
         $rerun = s3a(['migrate', '--to', '3', '--file-id', $ids, '--json']);
         Suite::same(0, $rerun['exit'], "$point: the rerun exits 0", $rerun['err']);
@@ -65,7 +65,7 @@ test('migrate --to 3 killed with SIGKILL at five moments, then run again: every 
             moved_to_s3($id, $bytes, "$point: file $id");
         }
         Suite::same([], journal_ids(), "$point: the journal is empty");
-        Suite::same([], open_uploads(), "$point: no multipart upload is left open");
+        Suite::same([], store_open_uploads(env('OST_S3_FOLDER') . '/'), "$point: no multipart upload is left open");
         check_no_stray_objects($point);
         delete_files(array_keys($files));
     }
@@ -106,7 +106,7 @@ test('killed in a multipart upload, run again by an identity that may not list u
     $id = db_file('nolist-big.bin', $big);
     $killed = s3a(['migrate', '--to', '3', '--file-id', (string) $id], ['S3_ATTACHMENTS_FAILPOINT' => 'mid-upload@34']);
     Suite::same(9, $killed['signal'], 'the run was killed in its multipart upload', $killed['err']);
-    Suite::same(1, count(open_uploads()), 'one multipart upload is open');
+    Suite::same(1, count(store_open_uploads(env('OST_S3_FOLDER') . '/')), 'one multipart upload is open');
     // fault_proxy --missing-as-403 answers bucket-level requests (ListMultipartUploads) 403, as AWS does.
     $proxy = new FaultProxy('--missing-as-403');
     $rerun = with_endpoint($proxy->endpoint(), function () use ($id) {
@@ -123,7 +123,7 @@ test('killed in a multipart upload, run again by an identity that may not list u
             s3()->abortIncompleteUpload($upload['key'], $upload['upload_id']);
         }
     }
-    Suite::same([], open_uploads(), 'no upload left open after the clean-up');
+    Suite::same([], store_open_uploads(env('OST_S3_FOLDER') . '/'), 'no upload left open after the clean-up');
     delete_files([$id]);
 });
 

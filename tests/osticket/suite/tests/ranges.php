@@ -6,7 +6,7 @@
  * redirect mode the same URL on repeated views.
  */
 
-require_once dirname(__DIR__, 3) . '/plugin/support/RequestRecorder.php';
+require_once dirname(__DIR__, 3) . '/support/RequestRecorder.php';
 
 /** Proxy mode with the store behind a recorder, for the duration of $body. */
 function through_recorder(callable $body): void
