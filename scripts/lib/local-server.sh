@@ -9,7 +9,8 @@
 #   PORT_VARIABLE    the environment variable that moves the port
 # and defines: answers (0 when it answers as the store), launch_server (starts
 # it in the background, setsid, pid into $PIDFILE), ensure_bucket, env_lines;
-# optionally before_launch and check_our_server PID.
+# optionally before_launch and check_our_server PID, and READY_SECONDS (how
+# long a server may take to answer; default 60).
 
 say() { echo "$NAME: $*"; }
 die() { echo "$NAME: $*" >&2; exit 1; }
@@ -74,7 +75,7 @@ terminate() {
 # machine, for a while), and taking that for a dead server gave up at once.
 wait_ready() {
   local pid=$1 started=${2:-} i
-  for ((i = 0; i < 300; i++)); do # 300 x 0.2 s = 60 s
+  for ((i = 0; i < ${READY_SECONDS:-60} * 5; i++)); do # polled every 0.2 s
     answers && return 0
     alive "$pid" || break # it died: no point waiting
     sleep 0.2
