@@ -62,25 +62,39 @@ impl Backend {
         upload.finish()
     }
 
-    /// Streams a file from disk. A file up to the threshold is read whole
-    /// into its body; a larger one is read straight into the part buffers.
+    /// Streams a file from disk; see `put_reader`.
     pub fn put_file(&self, key: &[u8], path: &std::path::Path, put: PutOptions) -> Result<PutResult> {
-        use std::io::Read;
         let object_key = self.object_key(key)?;
-        let unreadable = |e: std::io::Error| {
-            Error::new(ErrorKind::Config, "putFile", format!("cannot read {}: {e}", path.display()))
-                .at("putFile", self.store.bucket(), Some(&object_key))
-        };
+        let name = path.display().to_string();
+        let unreadable = |e| self.unreadable(&name, &object_key, e);
         let mut file = std::fs::File::open(path).map_err(unreadable)?;
         let metadata = file.metadata().map_err(unreadable)?;
         if metadata.is_dir() {
             return Err(unreadable(std::io::Error::other("it is a directory")));
         }
+        self.put_reader(key, &mut file, metadata.len(), &name, put)
+    }
+
+    /// Streams a source expected to hold `expected_len` bytes: up to the
+    /// threshold it is read whole into its body, a larger one straight into
+    /// the part buffers. A read error aborts the upload and is the error
+    /// reported (as a `Config` error naming `source_name`), even when the
+    /// abort fails too: pending_aborts remembers and retries that one.
+    pub fn put_reader(
+        &self,
+        key: &[u8],
+        source: &mut dyn std::io::Read,
+        expected_len: u64,
+        source_name: &str,
+        put: PutOptions,
+    ) -> Result<PutResult> {
+        let object_key = self.object_key(key)?;
+        let unreadable = |e| self.unreadable(source_name, &object_key, e);
         let threshold = self.options().multipart_threshold;
         let mut upload = Upload::new(self.store.clone(), object_key.clone(), put);
-        if metadata.len() <= threshold {
-            let mut body = Vec::with_capacity(metadata.len() as usize + 1);
-            file.read_to_end(&mut body).map_err(unreadable)?;
+        if expected_len <= threshold {
+            let mut body = Vec::with_capacity(expected_len as usize + 1);
+            source.read_to_end(&mut body).map_err(unreadable)?;
             if body.len() as u64 <= threshold {
                 return upload.put_whole(body.into());
             }
@@ -88,18 +102,21 @@ impl Backend {
             upload.write(&body)?;
         }
         loop {
-            match upload.write_from(&mut file)? {
+            match upload.write_from(source)? {
                 Ok(0) => break,
                 Ok(_) => {}
                 Err(e) => {
-                    // The read error is the one to report; an abort that
-                    // fails too is remembered and retried by pending_aborts.
                     let _ = upload.abort();
                     return Err(unreadable(e));
                 }
             }
         }
         upload.finish()
+    }
+
+    fn unreadable(&self, source_name: &str, object_key: &str, e: std::io::Error) -> Error {
+        Error::new(ErrorKind::Config, "putFile", format!("cannot read {source_name}: {e}"))
+            .at("putFile", self.store.bucket(), Some(object_key))
     }
 
     pub fn open_read(&self, key: &[u8], range: ByteRange) -> Result<ObjectReader> {

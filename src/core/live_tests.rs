@@ -2,9 +2,13 @@
 //! These check what PHP cannot see: multipart uploads left open on the
 //! bucket. Without the server's environment they fail; they never skip.
 
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Child, Command, Stdio};
+
 use super::options::MIB;
+use super::pending_aborts;
 use super::value::OptionValue;
-use super::{Backend, BackendOptions, ByteRange, PutOptions};
+use super::{Backend, BackendOptions, ByteRange, ErrorKind, PutOptions};
 
 fn env(name: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| {
@@ -13,10 +17,14 @@ fn env(name: &str) -> String {
 }
 
 fn backend(prefix: &str) -> Backend {
+    backend_at(prefix, env("S3_TEST_ENDPOINT"))
+}
+
+fn backend_at(prefix: &str, endpoint: String) -> Backend {
     let s = |v: String| OptionValue::Str(v);
     let pairs = vec![
         ("bucket".to_owned(), s(env("S3_TEST_BUCKET"))),
-        ("endpoint".to_owned(), s(env("S3_TEST_ENDPOINT"))),
+        ("endpoint".to_owned(), s(endpoint)),
         ("region".to_owned(), s("us-east-1".into())),
         ("access_key_id".to_owned(), s(env("S3_TEST_ACCESS_KEY"))),
         ("secret_access_key".to_owned(), s(env("S3_TEST_SECRET_KEY"))),
@@ -81,4 +89,98 @@ fn small_upload_is_one_put_with_a_confirmed_checksum() {
     assert_eq!(result.size, 5);
     assert_eq!(result.crc32c, Some(super::checksum::crc32c(b"hello")));
     assert!(!result.etag.contains('-'), "not multipart: {}", result.etag);
+}
+
+/// tests/support/fault_proxy.py in front of the local server, relaying
+/// every byte: a store that can be taken away and brought back.
+struct Relay {
+    child: Child,
+    port: u16,
+}
+
+impl Relay {
+    /// On `port`, or on a free one for 0.
+    fn start(port: u16) -> Relay {
+        let upstream = env("S3_TEST_ENDPOINT");
+        let upstream = upstream.trim_start_matches("http://").trim_end_matches('/');
+        let mut child = Command::new("python3")
+            .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/fault_proxy.py"))
+            .args(["--upstream", upstream, "--port", &port.to_string()])
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("python3 runs tests/support/fault_proxy.py");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let port = line.trim().parse().unwrap_or_else(|_| panic!("fault_proxy.py printed no port: {line:?}"));
+        Relay { child, port }
+    }
+
+    fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Relay {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// `len` bytes, then a read error, after calling `on_failure` once.
+struct FailingSource<F: FnMut()> {
+    left: usize,
+    on_failure: Option<F>,
+}
+
+impl<F: FnMut()> Read for FailingSource<F> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.left == 0 {
+            if let Some(mut f) = self.on_failure.take() {
+                f();
+            }
+            return Err(std::io::Error::other("the disk went away"));
+        }
+        let n = buf.len().min(self.left);
+        buf[..n].fill(b'x');
+        self.left -= n;
+        Ok(n)
+    }
+}
+
+/// When a file's read fails after its multipart upload started and the
+/// abort fails too (the store went away at that moment), the error is the
+/// read's: the abort's would send an admin looking at the network.
+#[test]
+fn put_reader_reports_the_read_error_when_the_abort_fails_too() {
+    let _serial = pending_aborts::TEST_SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let direct = backend("read-error");
+    let mut relay = Relay::start(0);
+    let port = relay.port;
+    let b = backend_at("read-error", relay.endpoint());
+    let key = b.object_key(b"k").unwrap();
+    let mut open_when_read_failed = 0;
+    let err = {
+        let mut source = FailingSource {
+            left: 11 * MIB as usize, // part 1 goes once part 2 holds a byte
+            on_failure: Some(|| {
+                open_when_read_failed = open_uploads(&direct, &key);
+                relay.stop();
+            }),
+        };
+        b.put_reader(b"k", &mut source, 12 * MIB, "the test source", PutOptions::default()).unwrap_err()
+    };
+    assert_eq!(open_when_read_failed, 1, "the multipart upload was under way when the read failed");
+    assert_eq!(err.kind, ErrorKind::Config, "{err}");
+    assert_eq!(err.detail, "cannot read the test source: the disk went away");
+    assert_eq!(err.key.as_deref(), Some(key.as_str()));
+    assert_eq!(open_uploads(&direct, &key), 1, "the abort failed: the store was away");
+
+    let _back = Relay::start(port);
+    pending_aborts::retry();
+    assert_eq!(open_uploads(&direct, &key), 0, "the remembered abort went through once the store was back");
 }

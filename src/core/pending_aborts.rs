@@ -164,14 +164,17 @@ pub fn dropped() -> u64 {
     with_pending(|p| p.dropped)
 }
 
+/// The list is process-wide: tests that fill or empty it (here and in
+/// live_tests) take this lock, so that none sees another's entries.
+#[cfg(test)]
+pub(crate) static TEST_SERIAL: Mutex<()> = Mutex::new(());
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::core::options::BackendOptions;
     use crate::core::value::OptionValue;
 
-    /// The list is process-wide: these tests must not run at once.
-    static SERIAL: Mutex<()> = Mutex::new(());
 
     fn store() -> Arc<Store> {
         Store::new(BackendOptions::from_pairs(&[("bucket".into(), OptionValue::Str("bkt".into()))]).unwrap())
@@ -186,7 +189,7 @@ mod tests {
 
     #[test]
     fn permanent_failures_are_dropped_and_transient_ones_kept() {
-        let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+        let _serial = TEST_SERIAL.lock().unwrap_or_else(|p| p.into_inner());
         let (kept_before, dropped_before) = (count(), dropped());
         let s = store();
         remember(&s, "k", "u1", &failure(ErrorKind::AccessDenied, Some(403), Some("AccessDenied")));
@@ -201,7 +204,7 @@ mod tests {
 
     #[test]
     fn a_fork_child_starts_with_an_empty_list() {
-        let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+        let _serial = TEST_SERIAL.lock().unwrap_or_else(|p| p.into_inner());
         let s = store();
         remember(&s, "k", "parent", &failure(ErrorKind::Network, None, None));
         with_pending(|p| p.pid = p.pid.wrapping_add(1)); // as if inherited across fork()
