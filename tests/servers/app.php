@@ -6,14 +6,16 @@
 //   upload   &n=N   (POST body)   createUpload(obj-N), write() in 1 MiB chunks, finish() -> JSON
 //   read     &n=N[&off=O&len=L]   read(obj-N, O, L)                    -> JSON size, sha256, crc32c
 //   passthru &n=N[&off=O&len=L]   head() for the size, Content-Length, passthru() -> the bytes
-//   stream   &n=N&ignore_abort=0|1[&fatal_after_kib=K]
+//   stream   &n=N&ignore_abort=0|1[&fatal_after_kib=K|&memory_limit_mib=M&hog_mib=H]
 //                                 passthru() of the whole object with ignore_user_abort as asked,
 //                                 for downloads cancel.py cancels; with fatal_after_kib, into an
 //                                 output buffer whose handler raises a fatal error once K KiB
-//                                 have passed (PHP bails out inside passthru's write, as it
-//                                 does at memory_limit in a buffer);
+//                                 have passed (PHP bails out inside passthru's write); with
+//                                 memory_limit_mib, under that memory_limit with H MiB already
+//                                 taken, into an output buffer that grows until PHP's own
+//                                 "Allowed memory size … exhausted" bails out of the write;
 //                                 when the request ends (also after a bailout) one JSON line goes
-//                                 to S3A_SERVERS_CANCEL_LOG
+//                                 to S3A_SERVERS_CANCEL_LOG, with the fatal error if any
 //   presign  &n=N                 presignGet(obj-N, ttl 300, filename) -> JSON url
 //   head     &n=N                 head(obj-N)                          -> JSON (null when missing)
 //   delete   &n=N                 delete(obj-N)                        -> JSON deleted
@@ -144,6 +146,7 @@ try {
                 // No ob_*() here: after a fatal error inside an output
                 // handler, PHP refuses output-buffer calls until the end.
                 $outcome['aborted'] = connection_aborted() === 1;
+                $outcome['fatal'] = error_get_last()['message'] ?? null;
                 $outcome['ms'] = round((microtime(true) - $outcome['started']) * 1000);
                 file_put_contents($log, json_encode($outcome, JSON_UNESCAPED_SLASHES) . "\n", FILE_APPEND | LOCK_EX);
             });
@@ -151,11 +154,7 @@ try {
             header("Content-Length: $size");
             $fatalAfter = int_param('fatal_after_kib');
             if ($fatalAfter !== null) {
-                // A fatal error raised by the output layer itself, like
-                // "Allowed memory size … exhausted" when a buffer outgrows
-                // memory_limit; that one is not deterministic (PHP may also
-                // end the process outright, "Hard memory limit", when one
-                // growth of the buffer would pass twice the limit).
+                // A fatal error raised inside the output layer by a handler.
                 $seen = 0;
                 ob_start(function (string $buffer) use (&$seen, $fatalAfter): string {
                     $seen += strlen($buffer);
@@ -165,6 +164,17 @@ try {
                     }
                     return '';
                 }, 65536);
+            }
+            $memoryLimit = int_param('memory_limit_mib');
+            if ($memoryLimit !== null) {
+                // The memory the rest of a request holds (a ticket's thread,
+                // a PDF being built), so the buffer meets the limit after a
+                // few MiB, in many small growths: when one growth alone would
+                // pass twice the limit, PHP ends the process instead ("Hard
+                // memory limit", no shutdown functions): see README.md.
+                ini_set('memory_limit', "{$memoryLimit}M");
+                $hog = str_repeat('h', (int) int_param('hog_mib', 0) << 20);
+                ob_start();
             }
             try {
                 $outcome['sent'] = backend()->passthru($key);

@@ -7,15 +7,17 @@ the worker must not keep the GET, its S3 connection or its buffers. This
 stores one large object through app.php, then, for ignore_user_abort on and
 then off, starts CANCELS downloads of it (app.php?action=stream), reads the
 headers and 64 KiB of each and resets the connection (RST, as a closed tab
-or a dropped network does). A third round is not cancelled: passthru()
+or a dropped network does). Two more rounds are not cancelled: passthru()
 writes into an output buffer whose handler raises a fatal error after a few
-MiB (as PHP does at memory_limit), which bails out of passthru() the same way. Each download
-ends with one line in app.php's cancel log. Checks, per round:
+MiB, then into a plain ob_start() buffer that grows until PHP's
+memory_limit ("Allowed memory size … exhausted"); both bail out of
+passthru() the same way. Each download ends with one line in app.php's
+cancel log. Checks, per round:
 
 - every cancelled download answered 200 and sent 64 KiB before the cancel;
 - every one ended (a cancel-log line) within the timeout, with the
-  connection seen as aborted (the fatal-error round: passthru() did not
-  return normally);
+  connection seen as aborted (the fatal-error rounds: passthru() did not
+  return normally, and PHP's last error is the fatal error expected);
 - with ignore_user_abort on, passthru() stopped streaming instead of
   sending the whole object into the closed connection (it returned fewer
   bytes than the object's size, or threw);
@@ -31,7 +33,8 @@ Then the object is deleted. Figures are printed; passed/failed counts go to
 usage: cancel.py --name N --kind fcgi|http --addr HOST:PORT --script PATH
                  --counter PROXY_STATE --master-pid PID --workers 4
                  --log CANCEL_LOG --result FILE [--cancels 30] [--size-mib 32]
-                 [--fatal-after-kib 4096] [--fatals 10] [--timeout 20]
+                 [--fatal-after-kib 4096] [--memory-limit-mib 64 --hog-mib 48]
+                 [--fatals 10] [--timeout 20]
 """
 
 import argparse
@@ -52,6 +55,7 @@ from proc_info import status_kib, workers  # noqa: E402
 RSS_KIB_PER_CANCEL = 128
 OBJECT = 900         # app.php's obj-900: outside drive.php's 0..49
 PREFIX_BYTES = 65536  # body read before cancelling
+WARM_UP_WAVES = 4
 
 results = {"passed": 0, "failed": 0}
 
@@ -205,17 +209,25 @@ def log_lines(path):
 
 # ---------------------------------------------------------------- the run
 
-def run_mode(args, port, ignore_abort, fatal_after=None):
-    if fatal_after is None:
+def run_mode(args, port, ignore_abort, bailout=None):
+    """A round of cancelled downloads, or with bailout = (what, query, the
+    fatal error's text) one of downloads that end in a fatal error."""
+    if bailout is None:
         label = f"{args.name}, ignore_user_abort {'on' if ignore_abort else 'off'}"
         count = args.cancels
     else:
-        label = f"{args.name}, a fatal error in an output buffer after {fatal_after} KiB"
+        label = f"{args.name}, {bailout[0]}"
         count = args.fatals
+        # Every worker meets the fatal error once before the measure: the
+        # first request that reaches memory_limit leaves one more 2 MiB chunk
+        # in Zend MM's cache of that worker, once (a leak grows per request).
+        for _ in range(WARM_UP_WAVES):
+            at_once(2 * args.workers, lambda: app(args, f"action=stream&n={OBJECT}&ignore_abort=0&{bailout[1]}"))
+        time.sleep(0.3)  # their shutdown functions' log lines
     done_before = len(log_lines(args.log))
     before = snapshot(args, port)
     t0 = time.monotonic()
-    if fatal_after is None:
+    if bailout is None:
         seen = [cancel_one(args, ignore_abort) for _ in range(count)]
         bad = [s for s in seen if s[0] != 200 or s[1] < PREFIX_BYTES]
         check(not bad, f"{label}: every download answered 200 and sent 64 KiB before the cancel "
@@ -225,25 +237,28 @@ def run_mode(args, port, ignore_abort, fatal_after=None):
         cut = 0
         for _ in range(count):
             try:
-                app(args, f"action=stream&n={OBJECT}&ignore_abort=0&fatal_after_kib={fatal_after}")
+                app(args, f"action=stream&n={OBJECT}&ignore_abort=0&{bailout[1]}")
             except OSError:
                 cut += 1
         check(cut == 0, f"{label}: {cut} of {count} requests were cut off (the worker died?) instead of "
                         f"ending with PHP's fatal error")
 
-    deadline = time.monotonic() + (args.timeout if fatal_after is None else 2)
+    deadline = time.monotonic() + (args.timeout if bailout is None else 2)
     while len(log_lines(args.log)) < done_before + count and time.monotonic() < deadline:
         time.sleep(0.1)
     ended = log_lines(args.log)[done_before:]
     elapsed = time.monotonic() - t0
     check(len(ended) == count,
           f"{label}: {len(ended)} of {count} downloads ended (a line in the cancel log) in time")
-    if fatal_after is None:
+    if bailout is None:
         check(all(e["aborted"] for e in ended), f"{label}: PHP saw every connection aborted "
               f"({sum(1 for e in ended if not e['aborted'])} not)")
     else:
         check(all(e["sent"] is None for e in ended), f"{label}: every passthru() was cut by the fatal error "
               f"({sum(1 for e in ended if e['sent'] is not None)} returned): the round tests nothing")
+        other = [e.get("fatal") for e in ended if bailout[2] not in (e.get("fatal") or "")]
+        check(not other, f"{label}: PHP's last error is \"{bailout[2]}...\" in every request "
+              f"({len(other)} not, e.g. {other[0] if other else '-'!r})")
     if ignore_abort:
         full = [e for e in ended if e["error"] is None and e["sent"] is not None and e["sent"] >= e["size"]]
         check(not full, f"{label}: passthru() stops streaming once the client is gone "
@@ -278,21 +293,30 @@ def run_mode(args, port, ignore_abort, fatal_after=None):
     check(after["pids"] == before["pids"], f"{label}: the same workers before and after ({before['pids']} -> {after['pids']})")
 
     # Every worker still serves: a few heads at once reach all of them.
-    answers = []
-
     def head():
+        status, _, body = app(args, f"action=head&n={OBJECT}")
+        return status == 200 and json.loads(body)["head"]["size"] == args.size_mib << 20
+    answers = at_once(2 * args.workers, head)
+    check(all(a is True for a in answers),
+          f"{label}: the workers still answer afterwards ({sum(a is True for a in answers)} of {len(answers)} heads right)")
+
+
+def at_once(n, request):
+    """Runs request() n times at once (more than the workers: each gets one);
+    its results, or the exceptions it raised."""
+    results = [None] * n
+
+    def run(i):
         try:
-            status, _, body = app(args, f"action=head&n={OBJECT}")
-            answers.append(status == 200 and json.loads(body)["head"]["size"] == args.size_mib << 20)
-        except (OSError, ValueError, KeyError, TypeError):
-            answers.append(False)
-    threads = [threading.Thread(target=head) for _ in range(2 * args.workers)]
+            results[i] = request()
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            results[i] = e
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    check(len(answers) == len(threads) and all(answers),
-          f"{label}: the workers still answer afterwards ({sum(answers)} of {len(threads)} heads right)")
+    return results
 
 
 def main():
@@ -304,6 +328,8 @@ def main():
     p.add_argument("--cancels", type=int, default=30)
     p.add_argument("--size-mib", type=int, default=32)
     p.add_argument("--fatal-after-kib", type=int, default=4096)
+    p.add_argument("--memory-limit-mib", type=int, default=64)
+    p.add_argument("--hog-mib", type=int, default=48)
     p.add_argument("--fatals", type=int, default=10)
     p.add_argument("--timeout", type=int, default=20)
     args = p.parse_args()
@@ -315,7 +341,13 @@ def main():
         if status == 200:
             for ignore_abort in (1, 0):
                 run_mode(args, port, ignore_abort)
-            run_mode(args, port, 0, args.fatal_after_kib)
+            run_mode(args, port, 0, (f"a fatal error in an output buffer after {args.fatal_after_kib} KiB",
+                                     f"fatal_after_kib={args.fatal_after_kib}",
+                                     "app.php: fatal error in an output buffer, on purpose"))
+            run_mode(args, port, 0, (f"memory_limit {args.memory_limit_mib} MiB ({args.hog_mib} MiB taken) "
+                                     "met by an output buffer",
+                                     f"memory_limit_mib={args.memory_limit_mib}&hog_mib={args.hog_mib}",
+                                     f"Allowed memory size of {args.memory_limit_mib << 20} bytes exhausted"))
     except OSError as e:
         check(False, f"{args.name}: cancelled downloads: {e}")
     finally:

@@ -39,6 +39,7 @@ ONLY=${S3A_SERVERS_ONLY:-}
 CANCELS=${S3A_SERVERS_CANCELS:-30}
 CANCEL_MIB=${S3A_SERVERS_CANCEL_MIB:-32}
 CANCEL_FATAL_AFTER_KIB=4096 # below CANCEL_MIB: a passthru() into an output buffer fails mid-stream
+CANCEL_MEMORY_LIMIT_MIB=64 CANCEL_HOG_MIB=48 # the buffer meets memory_limit after ~16 MiB, below CANCEL_MIB
 WORKERS=4
 # Connections a worker may open over the run: one kept alive for requests,
 # the parts runtime's own for the 2 parts of a 6 MiB upload, and slack for
@@ -161,10 +162,11 @@ show_log() { # show_log FILE: its last lines (without php-fpm's idle chatter), o
 
 # Crashes and panics the logs must not contain.
 CRASH_PATTERN='exited on signal|exit signal|Segmentation|core dumped|panicked|Rust panic|SIGSEGV|SIGABRT|PHP Fatal'
-# ... except the fatal error cancel.py causes on purpose inside an output
-# handler, and PHP's own complaint about it at request shutdown (a fatal
-# error inside a handler leaves the output layer marked busy until then).
-EXPECTED_FATAL='app\.php: fatal error in an output buffer, on purpose|PHP Request Shutdown: Cannot use output buffering in output buffering display handlers'
+# ... except the fatal errors cancel.py causes on purpose inside an output
+# buffer (its handler's, and memory_limit's in app.php), and PHP's own
+# complaint about the first at request shutdown (a fatal error inside a
+# handler leaves the output layer marked busy until then).
+EXPECTED_FATAL='app\.php: fatal error in an output buffer, on purpose|PHP Request Shutdown: Cannot use output buffering in output buffering display handlers|Allowed memory size of [0-9]+ bytes exhausted .* in [^ ]*/app\.php on line'
 crashes() { # crashes LOG...: the crash lines of the logs; false when none
   grep -hE "$CRASH_PATTERN" "$@" | grep -vE "$EXPECTED_FATAL"
 }
@@ -223,7 +225,8 @@ run_cancel() { # run_cancel NAME KIND ADDR MASTER_PID
   python3 "$HERE/cancel.py" --name "$1" --kind "$2" --addr "$3" --script "$DOCROOT/app.php" \
     --counter "$PROXY_STATE" --master-pid "$4" --workers "$WORKERS" --log "$CANCEL_LOG" \
     --result "$result" --cancels "$CANCELS" --size-mib "$CANCEL_MIB" --timeout "$TIMEOUT" \
-    --fatal-after-kib "$CANCEL_FATAL_AFTER_KIB" || rc=$?
+    --fatal-after-kib "$CANCEL_FATAL_AFTER_KIB" --memory-limit-mib "$CANCEL_MEMORY_LIMIT_MIB" \
+    --hog-mib "$CANCEL_HOG_MIB" || rc=$?
   add_result "$result" "$1: cancel.py ended without a result (exit $rc)"
   return "$rc"
 }
