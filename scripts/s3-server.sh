@@ -21,6 +21,9 @@ BUCKET=s3att-test
 ADMIN_KEY=S3ATTTESTADMINKEY01 ADMIN_SECRET=s3att-test-admin-secret-local-only
 RO_KEY=S3ATTTESTREADONLY01 RO_SECRET=s3att-test-readonly-secret-local-only
 LIMITED_KEY=S3ATTTESTLIMITED0001 LIMITED_SECRET=s3att-test-limited-secret-local-only
+# The folders the least-privilege identity may use: the extension's tests
+# (S3_TEST_LIMITED_FOLDER), the plugin's, the real osTicket's.
+LIMITED_FOLDERS="least-privilege plugin-tests osticket-tests"
 
 VENV=$ROOT/.tools/seaweedfs-venv
 REQS=$ROOT/scripts/seaweedfs-requirements.txt
@@ -48,23 +51,37 @@ check_our_server() {
 
 before_launch() { write_config; }
 
-write_config() {
+identities_json() {
   # Three identities: the extension's normal one; a read-only one to test
   # that refused writes are reported properly; and the least-privilege one of
-  # the README's IAM policy (object read, write and delete in the test bucket,
-  # no List, nothing on the bucket itself): "Action:bucket" scopes an action
-  # to one bucket, and Write covers PUT, DELETE and the multipart calls.
-  (umask 077; cat >"$CONFIG" <<EOF
+  # the README's IAM policy (object read, write and delete under FOLDER/*,
+  # no List, nothing on the bucket itself), with one FOLDER per suite that
+  # uses it: "Action:bucket/folder/*" scopes an action to the keys under a
+  # folder, and Write covers PUT, DELETE and the multipart calls.
+  local scoped=() folder
+  for folder in $LIMITED_FOLDERS; do
+    scoped+=("\"Read:$BUCKET/$folder/*\"" "\"Write:$BUCKET/$folder/*\"")
+  done
+  cat <<EOF
 {"identities":[
  {"name":"s3att-admin","credentials":[{"accessKey":"$ADMIN_KEY","secretKey":"$ADMIN_SECRET"}],
   "actions":["Admin","Read","Write","List","Tagging"]},
  {"name":"s3att-readonly","credentials":[{"accessKey":"$RO_KEY","secretKey":"$RO_SECRET"}],
   "actions":["Read","List"]},
  {"name":"s3att-limited","credentials":[{"accessKey":"$LIMITED_KEY","secretKey":"$LIMITED_SECRET"}],
-  "actions":["Read:$BUCKET","Write:$BUCKET"]}
+  "actions":[$(IFS=,; echo "${scoped[*]}")]}
 ]}
 EOF
-  )
+}
+
+write_config() { (umask 077; identities_json >"$CONFIG"); }
+
+# A server started by an older checkout keeps the identities it started
+# with (weed reads -s3.config once): the tests would then fail on them.
+check_identities() {
+  [[ -f $CONFIG ]] || return 0
+  cmp -s <(identities_json) "$CONFIG" ||
+    die "the running server has other test identities than this checkout's; restart it: $0 stop; $0 start"
 }
 
 launch_server() {
@@ -83,6 +100,7 @@ launch_server() {
 
 ensure_bucket() {
   local code
+  check_identities
   code=$("$S3CURL" PUT "/$BUCKET" -o "$STATE/create-bucket.out" -w '%{http_code}' --max-time 10)
   if [[ $code == 200 ]] || grep -q BucketAlreadyOwnedByYou "$STATE/create-bucket.out"; then
     say "bucket $BUCKET ready at $ENDPOINT"
@@ -103,6 +121,7 @@ export S3_TEST_READONLY_ACCESS_KEY=$RO_KEY
 export S3_TEST_READONLY_SECRET_KEY=$RO_SECRET
 export S3_TEST_LIMITED_ACCESS_KEY=$LIMITED_KEY
 export S3_TEST_LIMITED_SECRET_KEY=$LIMITED_SECRET
+export S3_TEST_LIMITED_FOLDER=${LIMITED_FOLDERS%% *}
 EOF
 }
 

@@ -1,10 +1,10 @@
 <?php
 // The README's IAM policy: object read, write and delete under the folder,
 // nothing on the bucket (no s3:ListBucket). The limited SeaweedFS identity
-// has exactly that; SeaweedFS still answers 404 for a missing key and allows
-// HeadBucket, so each case also runs through fault_proxy --missing-as-403,
-// which answers as AWS does for such credentials (403 for a missing key and
-// for anything on the bucket itself).
+// has exactly that, under S3_TEST_LIMITED_FOLDER/*; SeaweedFS still answers
+// 404 for a missing key, so each case also runs through fault_proxy
+// --missing-as-403, which answers as AWS does for such credentials (403 for
+// a missing key and for anything on the bucket itself).
 
 declare(strict_types=1);
 
@@ -14,7 +14,7 @@ final class LeastPrivilegeTest extends S3TestCase
 
     protected function setUp(): void
     {
-        foreach (['S3_TEST_LIMITED_ACCESS_KEY', 'S3_TEST_LIMITED_SECRET_KEY'] as $name) {
+        foreach (['S3_TEST_LIMITED_ACCESS_KEY', 'S3_TEST_LIMITED_SECRET_KEY', 'S3_TEST_LIMITED_FOLDER'] as $name) {
             $this->assertNotEmpty(getenv($name),
                 "$name is not set: restart the test server (scripts/s3-server.sh stop; start) and eval \"\$(scripts/s3-server.sh env)\"");
         }
@@ -32,10 +32,12 @@ final class LeastPrivilegeTest extends S3TestCase
                 'as AWS without s3:ListBucket (403 for a missing key)' => [true]];
     }
 
-    private function limited(bool $asAws): S3AttachmentBackend
+    /** The limited identity, on a prefix under its folder (or $prefix). */
+    private function limited(bool $asAws, ?string $prefix = null): S3AttachmentBackend
     {
         $overrides = ['access_key_id' => getenv('S3_TEST_LIMITED_ACCESS_KEY'),
-                      'secret_access_key' => getenv('S3_TEST_LIMITED_SECRET_KEY')];
+                      'secret_access_key' => getenv('S3_TEST_LIMITED_SECRET_KEY'),
+                      'prefix' => $prefix ?? getenv('S3_TEST_LIMITED_FOLDER') . '/' . getmypid() . '-' . bin2hex(random_bytes(3))];
         if ($asAws) {
             $this->proxy = new FaultProxy('--missing-as-403');
             $overrides['endpoint'] = $this->proxy->endpoint();
@@ -87,6 +89,25 @@ final class LeastPrivilegeTest extends S3TestCase
             $this->assertStringContainsString('ListBucket', $e->getMessage(),
                 'the message must say a missing object looks like this without s3:ListBucket');
             $this->assertStringContainsString($key, $e->getMessage(), 'the message names the object');
+        }
+    }
+
+    public function test_the_identity_is_refused_outside_its_folder(): void
+    {
+        // Guards the tests above: the identity is scoped to FOLDER/*, as the
+        // README's policy is, not to the whole bucket.
+        $outside = $this->limited(false, 'outside-the-folder-' . bin2hex(random_bytes(3)));
+        try {
+            $outside->putString('k', 'x');
+            $this->fail('the limited identity wrote outside its folder');
+        } catch (S3AttachmentAccessDeniedException $e) {
+            $this->assertSame(403, $e->getCode());
+        }
+        try {
+            $outside->checkAccess();
+            $this->fail('checkAccess passed outside the folder');
+        } catch (S3AttachmentAccessDeniedException $e) {
+            $this->assertStringContainsString('s3:PutObject', $e->getMessage(), 'the fix names the permission');
         }
     }
 }
