@@ -149,15 +149,10 @@ class LegacyFolderKeysTest extends PluginTestCase
     public function test_new_files_go_under_the_trimmed_folder(string $shape): void
     {
         // Saved through the config page, as typed into the official plugin.
-        $plugin = new S3NativeStoragePlugin(self::PLUGIN_ID, self::manifest(), 'plugins/s3-native');
-        PluginManager::install($plugin);
-        $instance = new PluginInstance($plugin, 1, 'S3');
-        $plugin->instances = [$instance];
-        $errors = [];
-        $instance->update($this->settingsValues(['folder' => $this->typedFolder($shape),
-            'endpoint' => $this->recorder->endpoint()]), $errors);
+        [$errors, $saved] = $this->saveNewInstance(['folder' => $this->typedFolder($shape),
+            'endpoint' => $this->recorder->endpoint()]);
         $this->assertSame([], $errors);
-        $this->assertSame($this->folder, ConfigStore::$rows[$instance->getNamespace()]['folder']);
+        $this->assertSame($this->folder, $saved['folder'] ?? null);
         Request::reset();
         $this->bootstrapPlugins();
         $GLOBALS['cfg']->defaultStorageChar = '3';

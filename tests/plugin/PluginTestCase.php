@@ -74,21 +74,7 @@ abstract class PluginTestCase extends TestCase
     /** Plugin form values that work against the test server. */
     protected function settingsValues(array $overrides = []): array
     {
-        return array_merge([
-            'bucket' => self::bucket(),
-            'folder' => $this->folder,
-            'aws-region' => self::env('S3_TEST_REGION'),
-            'acl' => '',
-            'aws-key-id' => self::env('S3_TEST_ACCESS_KEY'),
-            'secret-access-key' => self::env('S3_TEST_SECRET_KEY'),
-            'endpoint' => self::env('S3_TEST_ENDPOINT'),
-            'path-style' => true,
-            'storage-class' => '',
-            'sse' => '',
-            'sse-kms-key-id' => '',
-            'download-mode' => 'redirect',
-            'url-ttl' => '3600',
-        ], $overrides);
+        return test_plugin_settings($this->folder, $overrides);
     }
 
     /** The manifest osTicket reads from php/plugin.php. */
@@ -288,10 +274,42 @@ abstract class PluginTestCase extends TestCase
     /** Plugin form values for the least-privilege test identity (object read/write only, no List). */
     protected static function limitedCredentials(array $overrides = []): array
     {
-        return array_merge([
-            'aws-key-id' => self::env('S3_TEST_LIMITED_ACCESS_KEY'),
-            'secret-access-key' => self::env('S3_TEST_LIMITED_SECRET_KEY'),
-        ], $overrides);
+        return array_merge(limited_plugin_credentials(), $overrides);
+    }
+
+    /**
+     * Submits the config page of a new instance (the plugin installed, not
+     * booted): the errors osTicket would show and the settings saved.
+     */
+    protected function saveNewInstance(array $overrides = []): array
+    {
+        $plugin = new S3NativeStoragePlugin(self::PLUGIN_ID, self::manifest(), 'plugins/s3-native');
+        PluginManager::install($plugin);
+        $instance = new PluginInstance($plugin, 1, 'S3');
+        $plugin->instances = [$instance];
+        $errors = [];
+        $instance->update($this->settingsValues($overrides), $errors);
+        return [$errors, ConfigStore::$rows[$instance->getNamespace()] ?? []];
+    }
+
+    /**
+     * Stores a file, deletes its object behind the plugin's back and reads
+     * it as osTicket does: the read must end the request with a 404 and log
+     * one error. Returns the file and that error.
+     */
+    protected function readOfADeletedObject(): array
+    {
+        $file = $this->createFile('soon gone');
+        $this->native()->delete($this->expectedObjectKey($file));
+        try {
+            AttachmentFile::lookup($file->id)->getData();
+            $this->fail('getData() of a missing object did not fail');
+        } catch (RequestEnded $ended) {
+            $this->assertSame(404, $ended->status);
+        }
+        $errors = self::systemLog('error');
+        $this->assertCount(1, $errors);
+        return [$file, $errors[0]];
     }
 
     /** The system log entries of one level. */

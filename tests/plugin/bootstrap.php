@@ -36,4 +36,5 @@ require_once __DIR__ . '/support/RecordingHttpExchange.php';
 require_once __DIR__ . '/PluginTestCase.php';
 require_once dirname(__DIR__) . '/support/FaultProxy.php';
 require_once dirname(__DIR__) . '/support/store_listing.php';
+require_once dirname(__DIR__) . '/support/plugin_settings.php';
 require_once dirname(__DIR__) . '/support/RequestRecorder.php';

@@ -344,7 +344,7 @@ EOF
 # ---------------------------------------------------------------- Apache + mod_php
 
 run_apache() {
-  local dir=$TMP/apache port pid log attempt ready='' mods=/usr/lib/apache2/modules
+  local dir=$TMP/apache port pid log attempt ready=''
   mkdir -p "$dir/php"
   log=$dir/error.log
   RUN_TAG=$RUN_ID-apache
@@ -353,28 +353,8 @@ run_apache() {
   start_proxy apache
   for attempt in 1 2 3; do
     port=$(free_port)
-    cat >"$dir/apache2.conf" <<EOF
-ServerRoot "$dir"
-DefaultRuntimeDir "$dir"
-PidFile "$dir/apache2.pid"
-Mutex file:$dir default
-ErrorLog "$log"
-LogLevel warn
-Listen 127.0.0.1:$port
-ServerName 127.0.0.1
-User www-data
-Group www-data
-
-LoadModule mpm_prefork_module $mods/mod_mpm_prefork.so
-LoadModule authz_core_module $mods/mod_authz_core.so
-LoadModule env_module $mods/mod_env.so
-LoadModule php_module $mods/libphp8.2.so
-
-StartServers $WORKERS
-MinSpareServers 1
-MaxSpareServers $WORKERS
-ServerLimit $WORKERS
-MaxRequestWorkers $WORKERS
+    { apache_conf_base "$dir" "$port" "$WORKERS" env
+      cat <<EOF
 MaxConnectionsPerChild 0
 KeepAlive Off
 Timeout 60
@@ -392,6 +372,7 @@ DocumentRoot "$DOCROOT"
 </FilesMatch>
 $(app_env 'SetEnv %s "%s"')
 EOF
+    } >"$dir/apache2.conf"
     chmod 600 "$dir/apache2.conf"
     PHP_INI_SCAN_DIR='' setsid apache2 -f "$dir/apache2.conf" -DFOREGROUND \
       </dev/null >"$dir/stdout.log" 2>&1 &

@@ -61,3 +61,40 @@ wait_started() { # wait_started PID TRIES CMD...: polls CMD every 0.1 s while PI
   done
   return 1
 }
+
+# The part every private Apache's config shares (tests/servers, tests/osticket):
+# everything under DIR (error.log there), bound to 127.0.0.1:PORT, run as
+# www-data, prefork with a fixed pool of WORKERS children (none forked or
+# reaped under load: the cancel tests measure the same children before and
+# after), mod_php 8.2, and mod_NAME for each further NAME.
+apache_conf_base() { # apache_conf_base DIR PORT WORKERS [NAME...]
+  local dir=$1 port=$2 workers=$3 mods=/usr/lib/apache2/modules name
+  shift 3
+  cat <<CONF
+ServerRoot "$dir"
+DefaultRuntimeDir "$dir"
+PidFile "$dir/apache2.pid"
+Mutex file:$dir default
+ErrorLog "$dir/error.log"
+LogLevel warn
+Listen 127.0.0.1:$port
+ServerName 127.0.0.1:$port
+User www-data
+Group www-data
+
+LoadModule mpm_prefork_module $mods/mod_mpm_prefork.so
+LoadModule authz_core_module $mods/mod_authz_core.so
+CONF
+  for name in "$@"; do
+    echo "LoadModule ${name}_module $mods/mod_$name.so"
+  done
+  cat <<CONF
+LoadModule php_module $mods/libphp8.2.so
+
+StartServers $workers
+MinSpareServers 1
+MaxSpareServers $workers
+ServerLimit $workers
+MaxRequestWorkers $workers
+CONF
+}

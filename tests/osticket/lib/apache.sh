@@ -12,39 +12,13 @@ web_ready() { # any HTTP answer (a 404 for a path that does not exist)
 }
 
 start_apache() {
-  local dir=$TMP/apache mods=/usr/lib/apache2/modules attempt pid= log
+  local dir=$TMP/apache attempt pid= log
   mkdir -p "$dir"
   log=$dir/error.log
   for attempt in 1 2 3; do
     WEB_PORT=$(free_port)
-    cat >"$dir/apache2.conf" <<CONF
-ServerRoot "$dir"
-DefaultRuntimeDir "$dir"
-PidFile "$dir/apache2.pid"
-Mutex file:$dir default
-ErrorLog "$log"
-LogLevel warn
-Listen 127.0.0.1:$WEB_PORT
-ServerName 127.0.0.1:$WEB_PORT
-User www-data
-Group www-data
-
-LoadModule mpm_prefork_module $mods/mod_mpm_prefork.so
-LoadModule authz_core_module $mods/mod_authz_core.so
-LoadModule authz_host_module $mods/mod_authz_host.so
-LoadModule access_compat_module $mods/mod_access_compat.so
-LoadModule mime_module $mods/mod_mime.so
-LoadModule dir_module $mods/mod_dir.so
-LoadModule rewrite_module $mods/mod_rewrite.so
-LoadModule php_module $mods/libphp8.2.so
-
-# A fixed pool (no child forked or reaped under load): the cancel test
-# measures the same children before and after.
-StartServers $WEB_WORKERS
-MinSpareServers 1
-MaxSpareServers $WEB_WORKERS
-ServerLimit $WEB_WORKERS
-MaxRequestWorkers $WEB_WORKERS
+    { apache_conf_base "$dir" "$WEB_PORT" "$WEB_WORKERS" authz_host access_compat mime dir rewrite
+      cat <<CONF
 KeepAlive On
 Timeout 120
 
@@ -66,6 +40,7 @@ DirectoryIndex index.php index.html
   SetHandler application/x-httpd-php
 </FilesMatch>
 CONF
+    } >"$dir/apache2.conf"
     PHP_INI_SCAN_DIR=$PHP_SCAN_DIR setsid apache2 -f "$dir/apache2.conf" -DFOREGROUND \
       </dev/null >"$dir/stdout.log" 2>&1 &
     pid=$!

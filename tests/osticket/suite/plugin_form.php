@@ -7,27 +7,13 @@
  * do in Admin Panel > Manage > Plugins.
  */
 
+require_once dirname(__DIR__, 2) . '/support/plugin_settings.php';
+
 /** Form values that work against the test server; the instance enabled. */
 function plugin_form_values(array $overrides = []): array
 {
-    return array_merge([
-        'name' => 'S3 test instance',
-        'isactive' => 1,
-        'notes' => '',
-        'bucket' => getenv('S3_TEST_BUCKET'),
-        'folder' => getenv('OST_S3_FOLDER'),
-        'aws-region' => getenv('S3_TEST_REGION'),
-        'acl' => '',
-        'aws-key-id' => getenv('S3_TEST_ACCESS_KEY'),
-        'secret-access-key' => getenv('S3_TEST_SECRET_KEY'),
-        'endpoint' => getenv('S3_TEST_ENDPOINT'),
-        'path-style' => 1,
-        'storage-class' => '',
-        'sse' => '',
-        'sse-kms-key-id' => '',
-        'download-mode' => 'redirect',
-        'url-ttl' => '3600',
-    ], $overrides);
+    return array_merge(['name' => 'S3 test instance', 'isactive' => 1, 'notes' => ''],
+        test_plugin_settings((string) getenv('OST_S3_FOLDER')), $overrides);
 }
 
 /** Admin Panel > Plugins > (plugin) > Add New Instance, posted. */

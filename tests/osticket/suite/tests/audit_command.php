@@ -298,7 +298,7 @@ test('audit against AWS\'s answers without s3:ListBucket (403 for a missing obje
 
 test('audit --list-objects without s3:ListBucket: the listing is reported refused, the rest still checked', function () {
     $errors = [];
-    $limited = ['aws-key-id' => env('S3_TEST_LIMITED_ACCESS_KEY'), 'secret-access-key' => env('S3_TEST_LIMITED_SECRET_KEY')];
+    $limited = limited_plugin_credentials();
     Suite::check(plugin_form_update(s3_instance(), plugin_form_values($limited), $errors),
         'the plugin saved with an identity that may read and write objects, not list', json_encode($errors));
     try {

@@ -191,7 +191,7 @@ test('migrate --to 3 with the Integrity check on MD5, then None: confirmed by th
 
 test('migrate --to 3 and back with the README\'s minimal policy (object read, write and delete; no List)', function () {
     $errors = [];
-    $limited = ['aws-key-id' => env('S3_TEST_LIMITED_ACCESS_KEY'), 'secret-access-key' => env('S3_TEST_LIMITED_SECRET_KEY')];
+    $limited = limited_plugin_credentials();
     Suite::check(plugin_form_update(s3_instance(), plugin_form_values($limited), $errors),
         'the plugin saved with an identity that may read, write and delete objects, not list', json_encode($errors));
     try {
