@@ -12,6 +12,7 @@
 use S3Native\AccessCheck;
 use S3Native\BackendFactory;
 use S3Native\ErrorAdvisor;
+use S3Native\ObjectLocation;
 use S3Native\OfficialPlugin;
 use S3Native\Settings;
 use S3Native\SystemLog;
@@ -20,6 +21,7 @@ require_once __DIR__ . '/lib/Settings.php';
 require_once __DIR__ . '/lib/BackendFactory.php';
 require_once __DIR__ . '/lib/AccessCheck.php';
 require_once __DIR__ . '/lib/ErrorAdvisor.php';
+require_once __DIR__ . '/lib/ObjectKeyResolver.php';
 require_once __DIR__ . '/lib/OfficialPlugin.php';
 require_once __DIR__ . '/lib/SystemLog.php';
 
@@ -89,7 +91,7 @@ class S3NativeStorageConfig extends PluginConfig
             'bucket' => new TextboxField([
                 'label' => 'S3 Bucket',
                 'required' => true,
-                'configuration' => ['size' => 40, 'length' => 63],
+                'configuration' => ['size' => 40, 'length' => Settings::MAX_BUCKET_LENGTH],
             ]),
             'folder' => new TextboxField([
                 'label' => 'S3 Folder Path',
@@ -327,9 +329,16 @@ class S3NativeStorageConfig extends PluginConfig
         if ($settings->sseKmsKeyId !== '' && $settings->sse !== 'aws:kms') {
             $this->reportError($errors, 'sse', 'A KMS key ID needs "AWS KMS (SSE-KMS)" encryption.');
         }
+        $attrs = (new ObjectLocation($settings->bucket, $settings->folder, ''))->attrs();
         if (strlen($settings->folder) > Settings::MAX_FOLDER_LENGTH) {
             $this->reportError($errors, 'folder', sprintf('Use at most %d characters: the folder is '
-                . 'recorded with every file in a 255-character column.', Settings::MAX_FOLDER_LENGTH));
+                . 'recorded with every file in a %d-character column.', Settings::MAX_FOLDER_LENGTH,
+                Settings::MAX_ATTRS_LENGTH));
+        } elseif (strlen($attrs) > Settings::MAX_ATTRS_LENGTH) {
+            $this->reportError($errors, 'folder', sprintf('Shorten the folder (or use a bucket with a '
+                . 'shorter name): osTicket records the bucket and folder with every file in a '
+                . '%d-character column, and these two take %d characters there.',
+                Settings::MAX_ATTRS_LENGTH, strlen($attrs)));
         }
         $ttl = $config['url-ttl'] ?? Settings::DEFAULT_URL_TTL;
         if ($ttl !== '' && $ttl !== null && (!is_numeric($ttl) || (int) $ttl < Settings::MIN_URL_TTL

@@ -29,8 +29,14 @@ final class Settings
     const CHECKSUMS_NONE = 'none';
     const CHECKSUM_MODES = [self::CHECKSUMS_CRC32C, self::CHECKSUMS_MD5, self::CHECKSUMS_NONE];
 
-    /** osTicket keeps attrs in ost_file.attrs, a varchar(255). */
+    /**
+     * osTicket keeps each file's attrs ({"bucket":…,"folder":…}) in
+     * ost_file.attrs, a varchar(255): bucket and folder share it.
+     */
+    const MAX_ATTRS_LENGTH = 255;
     const MAX_FOLDER_LENGTH = 180;
+    /** Buckets made in us-east-1 before March 2018 may have names of up to 255 characters. */
+    const MAX_BUCKET_LENGTH = 255;
 
     /** Every form field key, with the value used when it is unset. */
     const FIELD_DEFAULTS = [

@@ -126,6 +126,18 @@ class ConfigSaveTest extends PluginTestCase
         $this->assertSame([], $this->storedRows());
     }
 
+    public function test_a_bucket_and_folder_too_long_for_the_attrs_column_are_refused_before_the_store_is_asked(): void
+    {
+        // A legacy bucket name (up to 255 characters) leaves less room for
+        // the folder in ost_file.attrs, a varchar(255).
+        $errors = $this->save(['bucket' => str_repeat('b', 100), 'folder' => str_repeat('f', 150)]);
+
+        $folderErrors = $this->fieldErrors()['folder'] ?? [];
+        $this->assertStringContainsString('Shorten the folder', implode(' ', (array) $folderErrors), json_encode($errors));
+        $this->assertStringContainsString('these two take 275 characters', implode(' ', (array) $folderErrors));
+        $this->assertSame([], $this->storedRows());
+    }
+
     public function test_missing_bucket_is_reported_on_the_bucket_field(): void
     {
         $errors = $this->save(['bucket' => 'no-such-bucket-' . bin2hex(random_bytes(4))]);

@@ -55,6 +55,16 @@ test('set-up: the plugin is installed, active, its one instance enabled, backend
         'its label names bucket and folder');
 });
 
+test('config form: the bucket field takes legacy names of up to 255 characters, the folder up to 180', function () {
+    $form = s3_instance()->getConfig()->getForm();
+    foreach (['bucket' => 255, 'folder' => 180] as $name => $max) {
+        ob_start();
+        $form->getField($name)->render();
+        $html = (string) ob_get_clean();
+        Suite::contains('maxlength="' . $max . '"', $html, "$name: the rendered input's maxlength is $max");
+    }
+});
+
 test('config form: a wrong secret is refused with the plugin\'s message, nothing saved', function () {
     $before = stored_config();
     $wrong = 'wrong-secret-' . bin2hex(random_bytes(6));
