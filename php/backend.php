@@ -366,14 +366,22 @@ class S3NativeStorageBackend extends FileStorageBackend
         return $this->file->name;
     }
 
-    /** Deletes the object; a missing object counts as deleted. */
+    /**
+     * Deletes the object; a missing object counts as deleted. A legacy row
+     * (several candidates) loses its object wherever one is: a DELETE
+     * answers 204 for a missing key too, so each candidate is asked first,
+     * and one answered with AccessDenied is "not here", as for reads (the
+     * README's policy refuses keys outside FOLDER/*, such as the bare KEY).
+     */
     function unlink()
     {
         $location = null;
         try {
-            // Every candidate: an object under any of them is this file's.
-            foreach ($this->resolver()->forRead($this->file) as $location) {
-                $this->nativeFor($location)->delete($location->objectKey());
+            $candidates = $this->resolver()->forRead($this->file);
+            foreach ($candidates as $location) {
+                if (count($candidates) === 1 || $this->holdsObject($location)) {
+                    $this->nativeFor($location)->delete($location->objectKey());
+                }
             }
             return true;
         } catch (\Throwable $e) {
@@ -490,12 +498,7 @@ class S3NativeStorageBackend extends FileStorageBackend
             $this->location = $candidates[0];
             if (count($candidates) > 1) {
                 foreach ($candidates as $candidate) {
-                    try {
-                        $found = $this->nativeFor($candidate)->head($candidate->objectKey()) !== null;
-                    } catch (\S3AttachmentAccessDeniedException $notHereOrDenied) {
-                        $found = false;
-                    }
-                    if ($found) {
+                    if ($this->holdsObject($candidate)) {
                         $this->location = $candidate;
                         break;
                     }
@@ -503,6 +506,16 @@ class S3NativeStorageBackend extends FileStorageBackend
             }
         }
         return $this->location;
+    }
+
+    /** Whether an object is at a candidate location; AccessDenied is "not here". */
+    private function holdsObject(ObjectLocation $candidate): bool
+    {
+        try {
+            return $this->nativeFor($candidate)->head($candidate->objectKey()) !== null;
+        } catch (\S3AttachmentAccessDeniedException $notHereOrDenied) {
+            return false;
+        }
     }
 
     /** @return array options for putFile/putString/createUpload */

@@ -2,11 +2,12 @@
 /*
  * The plugin with exactly the README's IAM policy: s3:PutObject,
  * s3:GetObject and s3:DeleteObject on BUCKET/FOLDER/*, nothing on the
- * bucket. The test server's "limited" identity has object read/write on the
- * test bucket and no List. SeaweedFS still answers 404 for a missing key and
- * allows HeadBucket to it (see /work/snap/limited-identity.md); AWS answers
- * 403 to both without s3:ListBucket, which fault_proxy.py --missing-as-403
- * reproduces in front of it.
+ * bucket. The test server's "limited" identity has object read and write
+ * under plugin-tests/* (scripts/s3-server.sh) and no List: refused
+ * elsewhere in the bucket and on the bucket itself. SeaweedFS still answers
+ * 404 for a missing key under the folder; AWS answers 403 without
+ * s3:ListBucket, which fault_proxy.py --missing-as-403 reproduces in front
+ * of it.
  */
 
 class LeastPrivilegeTest extends PluginTestCase
@@ -94,6 +95,32 @@ class LeastPrivilegeTest extends PluginTestCase
 
         $this->assertSame('old layout, no list permission', AttachmentFile::lookup($file->id)->getData());
         $this->assertSame([], self::systemLog('error'));
+    }
+
+    /** @dataProvider stores */
+    public function test_row_without_attrs_is_deleted_from_the_folder_when_the_bare_key_is_refused(bool $asAws): void
+    {
+        // The bare KEY, the first candidate, is outside FOLDER/*: the store
+        // refuses its HEAD and its DELETE (403). Deleting the row must still
+        // delete the object under the folder, and report success.
+        $this->installPlugin(self::limitedCredentials($asAws ? ['endpoint' => $this->awsLikeEndpoint()] : []));
+        $key = AttachmentFile::generateKey();
+        $this->native()->putString($this->folder . '/' . $key, 'old layout, to delete');
+        $this->cleanupLater($this->folder . '/' . $key);
+        $file = new AttachmentFile(['key' => $key, 'name' => 'old.txt', 'type' => 'text/plain',
+            'size' => 21, 'bk' => '3', 'attrs' => null]);
+        $file->save();
+
+        $this->assertTrue(AttachmentFile::lookup($file->id)->delete(), 'the row is deleted');
+
+        $this->assertNull($this->native()->head($this->folder . '/' . $key), 'the object under the folder is deleted');
+        $this->assertSame([], self::systemLog('error'));
+    }
+
+    public static function stores(): array
+    {
+        return ['SeaweedFS (403 outside the folder, 404 for a missing key)' => [false],
+                'as AWS without s3:ListBucket (403 for a missing key too)' => [true]];
     }
 
     public function test_missing_object_read_without_list_permission_says_it_may_be_missing(): void
