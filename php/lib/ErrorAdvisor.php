@@ -110,16 +110,13 @@ final class ErrorAdvisor
 
     /**
      * The S3 error code of a failure (NoSuchBucket, AccessDenied…), null
-     * when there is none. The extension's typed getter decides; only an
-     * extension too old to have it is read from the message text.
+     * when there is none: the extension's typed getter; other throwables
+     * have none.
      */
     public static function s3Code(\Throwable $e): ?string
     {
-        if (method_exists($e, 'getS3Code')) {
-            $code = $e->getS3Code();
-            return is_string($code) && $code !== '' ? $code : null;
-        }
-        return self::codeInMessage($e->getMessage());
+        $code = $e instanceof \S3AttachmentException ? $e->getS3Code() : null;
+        return is_string($code) && $code !== '' ? $code : null;
     }
 
     /**
@@ -129,35 +126,14 @@ final class ErrorAdvisor
      */
     private static function isAboutChecksums(\Throwable $e): bool
     {
-        return method_exists($e, 'getOptionName') && $e->getOptionName() === 'checksums';
+        return self::optionName($e) === 'checksums';
     }
 
-    /** The native option a configuration error is about (getOptionName(), else the message). */
+    /** The native option a configuration error is about: the extension's typed getter. */
     public static function optionName(\Throwable $e): ?string
     {
-        if (method_exists($e, 'getOptionName')) {
-            $option = $e->getOptionName();
-            return is_string($option) && $option !== '' ? $option : null;
-        }
-        // Most specific first: messages also name the bucket.
-        foreach (array_keys(self::OPTION_FIELDS) as $option) {
-            if (preg_match('/(?<![a-z_])' . preg_quote($option, '/') . '(?![a-z_])/i', $e->getMessage())) {
-                return $option;
-            }
-        }
-        return null;
-    }
-
-    /** Older extensions put the S3 code only in the message; KMS errors may name KMS in words. */
-    private static function codeInMessage(string $text): ?string
-    {
-        $codes = array_merge(array_keys(self::CODE_FIELDS), ['InvalidObjectState', 'NoSuchKey']);
-        foreach ($codes as $code) {
-            if (strpos($text, $code) !== false) {
-                return $code === 'KMS.' && preg_match('/KMS\.[A-Za-z]+/', $text, $m) ? $m[0] : $code;
-            }
-        }
-        return strpos($text, 'KMS ') !== false ? 'KMS.' : null;
+        $option = $e instanceof \S3AttachmentException ? $e->getOptionName() : null;
+        return is_string($option) && $option !== '' ? $option : null;
     }
 
     private static function hint(\Throwable $e, Settings $settings, ?ObjectLocation $location): string

@@ -2,9 +2,8 @@
 /*
  * The advisor reads the extension's typed fields (getS3Code(),
  * getOptionName()), not its messages: a message may quote a key, a bucket
- * or a value that looks like an error code or an option name. Only an
- * exception without those getters (an older extension, or a PHP error) is
- * read from its message.
+ * or a value that looks like an error code or an option name. Any other
+ * throwable (a PHP error) has neither: its message is never read.
  *
  * The exceptions here are PHP subclasses of the extension's classes whose
  * getters answer what the store or the option parser would have said.
@@ -85,15 +84,14 @@ class ErrorAdvisorTest extends PluginTestCase
         $this->assertNull(S3Native\ErrorAdvisor::fieldFor($unknown, self::settings()));
     }
 
-    public function test_without_getters_the_message_is_read(): void
+    public function test_only_the_typed_getters_are_read_never_the_message(): void
     {
-        // What an extension built before the typed getters throws looks like this.
-        $old = new RuntimeException('putObject failed: InvalidAccessKeyId: the key does not exist');
+        // A throwable that is not the extension's names a code and an option
+        // in words only: the advisor must not guess from them.
+        $other = new RuntimeException('putObject failed: InvalidAccessKeyId: endpoint "x" is wrong');
 
-        $this->assertSame('InvalidAccessKeyId', S3Native\ErrorAdvisor::s3Code($old));
-        $this->assertSame('aws-key-id', S3Native\ErrorAdvisor::fieldFor($old, self::settings()));
-        $this->assertSame('KMS.NotFoundException',
-            S3Native\ErrorAdvisor::s3Code(new RuntimeException('denied: KMS.NotFoundException: key')));
+        $this->assertNull(S3Native\ErrorAdvisor::s3Code($other));
+        $this->assertNull(S3Native\ErrorAdvisor::optionName($other));
     }
 
     public function test_access_denied_on_a_file_says_a_missing_object_looks_the_same(): void
