@@ -59,10 +59,11 @@ impl PresignOptions {
                 (other, _) => return Err(unknown_option("presign", other, Self::KEYS)),
             }
         }
-        if out.filename.is_some() && out.disposition.is_none() {
-            out.disposition = Some(DispositionType::Attachment);
-        }
-        out.disposition = out.disposition.map(|d| safe_disposition(d, out.content_type.as_deref()));
+        // Always one: without it the store serves the object as stored, and
+        // a stored text/html or image/svg+xml would render (and run) on the
+        // bucket's origin. <img>, <audio> and <video> ignore the header.
+        let asked = out.disposition.unwrap_or(DispositionType::Attachment);
+        out.disposition = Some(safe_disposition(asked, out.content_type.as_deref()));
         Ok(out)
     }
 }

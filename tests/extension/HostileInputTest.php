@@ -142,4 +142,17 @@ final class HostileInputTest extends S3TestCase
         $this->assertSame(200, $got['status']);
         $this->assertStringStartsWith('inline;', $got['headers']['content-disposition']);
     }
+
+    public function test_a_link_made_without_options_downloads_an_object_stored_as_html(): void
+    {
+        // The object's own stored type would render (and run) on the
+        // bucket's origin if the URL left the disposition to the store.
+        $b = self::backend();
+        $key = $this->key();
+        $b->putString($key, '<script>alert(document.domain)</script>', ['content_type' => 'text/html']);
+        $got = self::httpGet($b->presignGet($key));
+        $this->assertSame(200, $got['status']);
+        $this->assertSame('attachment', $got['headers']['content-disposition'] ?? null);
+        $this->assertSame('text/html', $got['headers']['content-type'], 'the stored type is kept');
+    }
 }
