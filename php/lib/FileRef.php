@@ -50,9 +50,7 @@ final class FileRef
         $ref->attrs = is_string($attrs) ? $attrs : null;
         // osTicket's own ETag is getSignature(true); its Last-Modified, lastModified().
         $ref->signature = (string) $meta->getSignature(true);
-        $created = method_exists($meta, 'lastModified') ? $meta->lastModified() : null;
-        $ref->lastModified = is_string($created) && strtotime($created . ' GMT') !== false
-            ? strtotime($created . ' GMT') : null;
+        $ref->lastModified = self::utcTime(method_exists($meta, 'lastModified') ? $meta->lastModified() : null);
         return $ref;
     }
 
@@ -73,10 +71,15 @@ final class FileRef
         $ref->backend = (string) ($row['bk'] ?? '');
         $ref->attrs = isset($row['attrs']) && is_string($row['attrs']) ? $row['attrs'] : null;
         $ref->signature = (string) ($row['signature'] ?? '');
-        $created = $row['created'] ?? null;
-        $ref->lastModified = is_string($created) && strtotime($created . ' GMT') !== false
-            ? strtotime($created . ' GMT') : null;
+        $ref->lastModified = self::utcTime($row['created'] ?? null);
         return $ref;
+    }
+
+    /** osTicket's datetime columns ("Y-m-d H:i:s", UTC) as Unix time; null when unreadable. */
+    private static function utcTime($datetime): ?int
+    {
+        $time = is_string($datetime) ? strtotime($datetime . ' GMT') : false;
+        return $time === false ? null : $time;
     }
 
     /** The key, or an exception saying why there is none. */

@@ -172,27 +172,20 @@ pub enum Checksums {
 }
 
 impl Checksums {
-    pub const NAMES: &'static [&'static str] = &["crc32c", "md5", "none"];
+    /// Every mode with its option value: the one table names and parsing use.
+    const ALL: [(Checksums, &'static str); 3] =
+        [(Checksums::Crc32c, "crc32c"), (Checksums::Md5, "md5"), (Checksums::None, "none")];
 
     pub fn name(self) -> &'static str {
-        match self {
-            Checksums::Crc32c => "crc32c",
-            Checksums::Md5 => "md5",
-            Checksums::None => "none",
-        }
+        Self::ALL.iter().find(|(mode, _)| *mode == self).map(|(_, name)| *name).unwrap_or_default()
     }
 
     fn parse(key: OptionKey, s: String) -> Result<Self> {
-        match s.as_str() {
-            "crc32c" => Ok(Checksums::Crc32c),
-            "md5" => Ok(Checksums::Md5),
-            "none" => Ok(Checksums::None),
-            _ => Err(Error::option(
-                key.name(),
-                format!("option 'checksums' must be one of {}; got {:?}", Self::NAMES.join(", "), s),
-            )
-            .with_fix("'crc32c' for AWS and stores that verify CRC32C, 'md5' for other S3-compatible stores")),
-        }
+        Self::ALL.iter().find(|(_, name)| *name == s).map(|(mode, _)| *mode).ok_or_else(|| {
+            let names: Vec<&str> = Self::ALL.iter().map(|(_, name)| *name).collect();
+            Error::option(key.name(), format!("option 'checksums' must be one of {}; got {:?}", names.join(", "), s))
+                .with_fix("'crc32c' for AWS and stores that verify CRC32C, 'md5' for other S3-compatible stores")
+        })
     }
 }
 
