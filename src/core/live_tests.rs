@@ -3,12 +3,13 @@
 //! bucket. Without the server's environment they fail; they never skip.
 
 use std::io::{BufRead, BufReader, Read};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, ChildStdout, Command, Stdio};
+use std::time::{Duration, Instant};
 
 use super::options::MIB;
 use super::pending_aborts;
 use super::value::OptionValue;
-use super::{Backend, BackendOptions, ByteRange, ErrorKind, PutOptions};
+use super::{Backend, BackendOptions, ByteRange, Error, ErrorKind, PutOptions};
 
 fn env(name: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| {
@@ -31,6 +32,8 @@ fn backend_at(prefix: &str, endpoint: String) -> Backend {
         ("prefix".to_owned(), s(format!("cargo-test-{}/{prefix}", std::process::id()))),
         ("part_size".to_owned(), OptionValue::Int((5 * MIB) as i64)),
         ("multipart_threshold".to_owned(), OptionValue::Int((5 * MIB) as i64)),
+        // A store that hangs fails a test instead of hanging it.
+        ("operation_timeout".to_owned(), OptionValue::Int(20)),
     ];
     Backend::new(BackendOptions::from_pairs(&pairs).expect("test options are valid"))
 }
@@ -91,37 +94,51 @@ fn small_upload_is_one_put_with_a_confirmed_checksum() {
     assert!(!result.etag.contains('-'), "not multipart: {}", result.etag);
 }
 
-/// tests/support/fault_proxy.py in front of the local server, relaying
-/// every byte: a store that can be taken away and brought back.
+/// tests/support/fault_proxy.py in front of the local server: a store that
+/// can be taken away and brought back, relaying every byte or with the
+/// faults `args` ask for.
 struct Relay {
     child: Child,
+    out: BufReader<ChildStdout>,
     port: u16,
 }
 
 impl Relay {
     /// On `port`, or on a free one for 0.
-    fn start(port: u16) -> Relay {
+    fn start(port: u16, args: &[&str]) -> Relay {
         let upstream = env("S3_TEST_ENDPOINT");
         let upstream = upstream.trim_start_matches("http://").trim_end_matches('/');
         let mut child = Command::new("python3")
             .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/fault_proxy.py"))
             .args(["--upstream", upstream, "--port", &port.to_string()])
+            .args(args)
             .stdout(Stdio::piped())
             .spawn()
             .expect("python3 runs tests/support/fault_proxy.py");
+        let mut out = BufReader::new(child.stdout.take().unwrap());
         let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        out.read_line(&mut line).unwrap();
         let port = line.trim().parse().unwrap_or_else(|_| panic!("fault_proxy.py printed no port: {line:?}"));
-        Relay { child, port }
+        Relay { child, out, port }
     }
 
     fn endpoint(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
     }
 
+    /// Stops it at once (the store is gone).
     fn stop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+
+    /// Stops it with SIGTERM; the JSON counts it prints then.
+    fn stop_with_stats(&mut self) -> String {
+        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+        let mut stats = String::new();
+        let _ = self.out.read_line(&mut stats);
+        let _ = self.child.wait();
+        stats
     }
 }
 
@@ -159,7 +176,7 @@ impl<F: FnMut()> Read for FailingSource<F> {
 fn put_reader_reports_the_read_error_when_the_abort_fails_too() {
     let _serial = pending_aborts::TEST_SERIAL.lock().unwrap_or_else(|p| p.into_inner());
     let direct = backend("read-error");
-    let mut relay = Relay::start(0);
+    let mut relay = Relay::start(0, &[]);
     let port = relay.port;
     let b = backend_at("read-error", relay.endpoint());
     let key = b.object_key(b"k").unwrap();
@@ -180,7 +197,39 @@ fn put_reader_reports_the_read_error_when_the_abort_fails_too() {
     assert_eq!(err.key.as_deref(), Some(key.as_str()));
     assert_eq!(open_uploads(&direct, &key), 1, "the abort failed: the store was away");
 
-    let _back = Relay::start(port);
+    let _back = Relay::start(port, &[]);
     pending_aborts::retry();
     assert_eq!(open_uploads(&direct, &key), 0, "the remembered abort went through once the store was back");
+}
+
+/// The retry of pending aborts while the store hangs: one attempt of at
+/// most RETRY_ATTEMPT_TIMEOUT (2 s), no other entry tried, every entry
+/// kept; once the store answers, the entries are gone (an upload it no
+/// longer knows counts as aborted).
+#[test]
+fn retry_of_pending_aborts_is_one_short_attempt_while_the_store_hangs() {
+    let _serial = pending_aborts::TEST_SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let mut relay = Relay::start(0, &[]);
+    let port = relay.port;
+    let b = backend_at("retry-hangs", relay.endpoint());
+    relay.stop();
+    let kept_before = pending_aborts::count();
+    let went_away = Error::new(ErrorKind::Network, "abortMultipartUpload", "the store went away");
+    for i in 0..3 {
+        pending_aborts::remember(b.store(), &format!("k{i}"), &format!("no-such-upload-{i}"), &went_away);
+    }
+    assert_eq!(pending_aborts::count(), kept_before + 3);
+
+    let mut hanging = Relay::start(port, &["--blackhole", "--faults", "1000"]);
+    let started = Instant::now();
+    pending_aborts::retry();
+    let took = started.elapsed();
+    let stats = hanging.stop_with_stats();
+    assert_eq!(pending_aborts::count(), kept_before + 3, "the store did not answer: every entry is kept");
+    assert!(stats.contains("\"connections\": 1,"), "one attempt, and no other entry tried after it: {stats}");
+    assert!(took < Duration::from_secs(10), "one attempt of at most 2 s, not the SDK's timeouts and retries: {took:?}");
+
+    let _back = Relay::start(port, &[]);
+    pending_aborts::retry();
+    assert_eq!(pending_aborts::count(), kept_before, "answered NoSuchUpload: aborted, none left");
 }
