@@ -103,6 +103,7 @@ final class ProcessTest extends S3TestCase
         $pid = pcntl_fork();
         $this->assertNotSame(-1, $pid);
         if ($pid === 0) {
+            pcntl_alarm(20); // a use that hangs ends the child by SIGALRM: a failure, not a stuck suite
             $refused = 0;
             foreach ([fn () => $reader->read(10), fn () => $upload->write('x'), fn () => $upload->finish(),
                       fn () => $upload->abort()] as $use) {
@@ -116,7 +117,8 @@ final class ProcessTest extends S3TestCase
             exit(0);
         }
         pcntl_waitpid($pid, $status);
-        $this->assertSame(SIGUSR1, pcntl_wtermsig($status), 'every use in the child threw at once');
+        $this->assertSame(SIGUSR1, pcntl_wtermsig($status),
+            'every use in the child threw at once (SIGALRM: one hung for 20 s, SIGUSR2: one did not throw)');
         // The parent's own objects are untouched by the child.
         $this->assertSame(self::bytes(100_000), $reader->read(200_000));
         $this->assertSame(6 * self::MIB + 1, $upload->write('y') + 6 * self::MIB);
