@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 
 use super::error::{Error, Result};
 use super::key::KeyPrefix;
-use super::value::{expect_bool, expect_seconds, expect_string, expect_u64, unknown_option, OptionValue};
+use super::value::{expect_bool, expect_seconds, expect_string, expect_u64, option_keys, OptionValue};
 
 pub const MIB: u64 = 1024 * 1024;
 /// S3's smallest part (except the last) and our smallest threshold.
@@ -47,53 +47,31 @@ pub const STORAGE_CLASSES: &[&str] = &[
     "OUTPOSTS",
 ];
 
-/// Declares the option keys once: the enum, its string names (what PHP
-/// passes in its options array) and the list of all of them.
-macro_rules! option_keys {
-    ($($variant:ident => $name:literal,)*) => {
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub enum OptionKey { $($variant,)* }
-
-        impl OptionKey {
-            pub const ALL: &'static [OptionKey] = &[$(OptionKey::$variant,)*];
-
-            pub fn name(self) -> &'static str {
-                match self { $(OptionKey::$variant => $name,)* }
-            }
-        }
-    };
-}
-
 option_keys! {
-    Bucket => "bucket",
-    Prefix => "prefix",
-    Region => "region",
-    Endpoint => "endpoint",
-    PathStyle => "path_style",
-    AccessKeyId => "access_key_id",
-    SecretAccessKey => "secret_access_key",
-    SessionToken => "session_token",
-    Profile => "profile",
-    Acl => "acl",
-    StorageClass => "storage_class",
-    ServerSideEncryption => "server_side_encryption",
-    SseKmsKeyId => "sse_kms_key_id",
-    CacheControl => "cache_control",
-    PartSize => "part_size",
-    MultipartThreshold => "multipart_threshold",
-    MaxConcurrency => "max_concurrency",
-    ConnectTimeout => "connect_timeout",
-    OperationTimeout => "operation_timeout",
-    MaxAttempts => "max_attempts",
-    CaBundle => "ca_bundle",
-    Checksums => "checksums",
-}
-
-impl OptionKey {
-    pub fn parse(name: &str) -> Result<Self> {
-        Self::ALL.iter().copied().find(|k| k.name() == name).ok_or_else(|| {
-            unknown_option("", name, &Self::ALL.iter().map(|k| k.name()).collect::<Vec<_>>())
-        })
+    /// The backend's options (`new S3AttachmentBackend($options)`).
+    OptionKey ("") {
+        Bucket => "bucket",
+        Prefix => "prefix",
+        Region => "region",
+        Endpoint => "endpoint",
+        PathStyle => "path_style",
+        AccessKeyId => "access_key_id",
+        SecretAccessKey => "secret_access_key",
+        SessionToken => "session_token",
+        Profile => "profile",
+        Acl => "acl",
+        StorageClass => "storage_class",
+        ServerSideEncryption => "server_side_encryption",
+        SseKmsKeyId => "sse_kms_key_id",
+        CacheControl => "cache_control",
+        PartSize => "part_size",
+        MultipartThreshold => "multipart_threshold",
+        MaxConcurrency => "max_concurrency",
+        ConnectTimeout => "connect_timeout",
+        OperationTimeout => "operation_timeout",
+        MaxAttempts => "max_attempts",
+        CaBundle => "ca_bundle",
+        Checksums => "checksums",
     }
 }
 

@@ -8,7 +8,7 @@ use super::error::{Error, Result};
 use super::process;
 use super::sigv4::{self, SigningCredentials, Target};
 use super::store::Store;
-use super::value::{expect_string, unknown_option, OptionValue};
+use super::value::{expect_string, option_keys, OptionValue};
 
 /// S3 refuses presigned URLs valid for more than seven days.
 pub const MAX_URL_TTL: u64 = 7 * 24 * 3600;
@@ -27,36 +27,46 @@ pub struct PresignOptions {
     pub content_type: Option<String>,
 }
 
-impl PresignOptions {
-    pub(crate) const KEYS: &'static [&'static str] = &["ttl", "signing_time", "disposition", "filename", "content_type"];
+option_keys! {
+    /// The options of presignGet().
+    PresignKey ("presign") {
+        Ttl => "ttl",
+        SigningTime => "signing_time",
+        Disposition => "disposition",
+        Filename => "filename",
+        ContentType => "content_type",
+    }
+}
 
+impl PresignOptions {
     pub fn from_pairs(pairs: &[(String, OptionValue)]) -> Result<Self> {
         let mut out =
             PresignOptions { ttl: DEFAULT_URL_TTL, signing_time: None, disposition: None, filename: None, content_type: None };
         for (key, value) in pairs {
-            match (key.as_str(), value) {
-                (_, OptionValue::Null) => {}
+            if matches!(value, OptionValue::Null) {
+                continue;
+            }
+            match (PresignKey::parse(key)?, value) {
                 // Clamped, not refused: osTicket computes TTLs up to the next
                 // midnight and may ask for 0 at its edge.
-                ("ttl", OptionValue::Int(t)) => out.ttl = (*t).clamp(1, MAX_URL_TTL as i64) as u64,
-                ("ttl", other) => {
+                (PresignKey::Ttl, OptionValue::Int(t)) => out.ttl = (*t).clamp(1, MAX_URL_TTL as i64) as u64,
+                (PresignKey::Ttl, other) => {
                     return Err(Error::option("ttl", format!("option 'ttl' must be an int (seconds); got {}", other.type_name())))
                 }
-                ("signing_time", OptionValue::Int(t)) if *t >= 0 => out.signing_time = Some(*t as u64),
-                ("signing_time", other) => {
+                (PresignKey::SigningTime, OptionValue::Int(t)) if *t >= 0 => out.signing_time = Some(*t as u64),
+                (PresignKey::SigningTime, other) => {
                     return Err(Error::option(
                         "signing_time",
                         format!("option 'signing_time' must be a Unix time (int, seconds); got {}", other.type_name()),
                     ))
                 }
-                ("disposition", v) => out.disposition = Some(DispositionType::parse(&expect_string(key, v)?)?),
-                ("filename", v) => out.filename = Some(expect_string(key, v)?),
-                ("content_type", v) => {
+                (PresignKey::Disposition, v) => out.disposition = Some(DispositionType::parse(&expect_string(key, v)?)?),
+                (PresignKey::Filename, v) => out.filename = Some(expect_string(key, v)?),
+                (PresignKey::ContentType, v) => {
                     let ct = expect_string(key, v)?;
                     validate_content_type(&ct)?;
                     out.content_type = Some(ct);
                 }
-                (other, _) => return Err(unknown_option("presign", other, Self::KEYS)),
             }
         }
         // Always one: without it the store serves the object as stored, and

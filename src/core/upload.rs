@@ -28,7 +28,7 @@ use super::pending_aborts;
 use super::process;
 use super::s3_error::{from_sdk, Site};
 use super::store::Store;
-use super::value::{expect_map, expect_string, unknown_option, OptionValue};
+use super::value::{expect_map, expect_string, option_keys, OptionValue};
 
 /// How far the store's clock may be behind ours when we look for uploads
 /// it started on our behalf.
@@ -46,20 +46,26 @@ pub struct PutOptions {
     pub metadata: HashMap<String, String>,
 }
 
-impl PutOptions {
-    pub(crate) const KEYS: &'static [&'static str] = &["content_type", "cache_control", "metadata"];
+option_keys! {
+    /// The options of one upload (putString, putFile, createUpload, add).
+    PutKey ("upload") {
+        ContentType => "content_type",
+        CacheControl => "cache_control",
+        Metadata => "metadata",
+    }
+}
 
+impl PutOptions {
     pub fn from_pairs(pairs: &[(String, OptionValue)]) -> Result<Self> {
         let mut out = PutOptions::default();
         for (key, value) in pairs {
             if matches!(value, OptionValue::Null) {
                 continue;
             }
-            match key.as_str() {
-                "content_type" => out.content_type = Some(header_safe(key, expect_string(key, value)?)?),
-                "cache_control" => out.cache_control = Some(header_safe(key, expect_string(key, value)?)?),
-                "metadata" => out.metadata = metadata(expect_map(key, value)?)?,
-                other => return Err(unknown_option("upload", other, Self::KEYS)),
+            match PutKey::parse(key)? {
+                PutKey::ContentType => out.content_type = Some(header_safe(key, expect_string(key, value)?)?),
+                PutKey::CacheControl => out.cache_control = Some(header_safe(key, expect_string(key, value)?)?),
+                PutKey::Metadata => out.metadata = metadata(expect_map(key, value)?)?,
             }
         }
         Ok(out)

@@ -19,7 +19,7 @@ use super::error::{Error, ErrorKind, Result};
 use super::process;
 use super::store::Store;
 use super::upload::{put_object, settle, Confirmation, PutOptions, PutResult};
-use super::value::{expect_u64, unknown_option, OptionValue};
+use super::value::{expect_u64, option_keys, OptionValue};
 
 const DEFAULT_JOBS: usize = 16;
 const MAX_JOBS: u64 = 256;
@@ -34,9 +34,15 @@ pub struct QueueOptions {
     pub max_buffered_bytes: u64,
 }
 
-impl QueueOptions {
-    pub(crate) const KEYS: &'static [&'static str] = &["jobs", "max_buffered_bytes"];
+option_keys! {
+    /// The options of an upload queue (uploadQueue()).
+    QueueKey ("upload queue") {
+        Jobs => "jobs",
+        MaxBufferedBytes => "max_buffered_bytes",
+    }
+}
 
+impl QueueOptions {
     /// `threshold` is the backend's multipart threshold: the largest body
     /// the queue takes, so the buffer must hold at least one.
     pub fn from_pairs(pairs: &[(String, OptionValue)], threshold: u64) -> Result<Self> {
@@ -45,13 +51,12 @@ impl QueueOptions {
             if matches!(value, OptionValue::Null) {
                 continue;
             }
-            match key.as_str() {
-                "jobs" => out.jobs = expect_u64(key, value, 1, MAX_JOBS, "uploads in flight")? as usize,
-                "max_buffered_bytes" => {
+            match QueueKey::parse(key)? {
+                QueueKey::Jobs => out.jobs = expect_u64(key, value, 1, MAX_JOBS, "uploads in flight")? as usize,
+                QueueKey::MaxBufferedBytes => {
                     out.max_buffered_bytes = expect_u64(key, value, threshold, i64::MAX as u64, "bytes")
                         .map_err(|e| e.with_fix("a queue must hold at least one body of up to the multipart threshold"))?
                 }
-                other => return Err(unknown_option("upload queue", other, Self::KEYS)),
             }
         }
         Ok(out)

@@ -85,6 +85,33 @@ pub fn expect_map<'a>(key: &str, value: &'a OptionValue) -> Result<&'a [(String,
     }
 }
 
+/// Declares a set of option keys once: the enum, each key's name (what PHP
+/// passes in its options array), the list of all, and `parse`, which
+/// refuses an unknown name listing them all. Parsers match on the enum, so
+/// the compiler checks that every key is handled (object_store's config
+/// keys do the same).
+macro_rules! option_keys {
+    ($(#[$meta:meta])* $enum:ident ($what:literal) { $($variant:ident => $name:literal,)* }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum $enum { $($variant,)* }
+
+        impl $enum {
+            pub const ALL: &'static [$enum] = &[$($enum::$variant,)*];
+
+            pub fn name(self) -> &'static str {
+                match self { $($enum::$variant => $name,)* }
+            }
+
+            pub fn parse(name: &str) -> $crate::core::error::Result<Self> {
+                Self::ALL.iter().copied().find(|k| k.name() == name)
+                    .ok_or_else(|| $crate::core::value::unknown_option($what, name, &[$($name,)*]))
+            }
+        }
+    };
+}
+pub(crate) use option_keys;
+
 /// The error for an option name that is none of `known` (the options of
 /// `what`: "", "upload", "presign"…), listing them.
 pub fn unknown_option(what: &str, name: &str, known: &[&str]) -> Error {
@@ -96,26 +123,27 @@ pub fn unknown_option(what: &str, name: &str, known: &[&str]) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::presign::PresignOptions;
-    use crate::core::upload::PutOptions;
-    use crate::core::upload_queue::QueueOptions;
+    use crate::core::presign::{PresignKey, PresignOptions};
+    use crate::core::upload::{PutKey, PutOptions};
+    use crate::core::upload_queue::{QueueKey, QueueOptions};
 
-    /// Each listed key reaches its own check (a wrong type, not "unknown"),
-    /// and an unknown one is refused naming exactly the listed keys.
-    fn check_keys(kind: &str, keys: &[&str], parse: impl Fn(&[(String, OptionValue)]) -> Result<()>) {
-        for key in keys {
-            let outcome = parse(&[(key.to_string(), OptionValue::Bool(true))]);
-            assert!(outcome.map_or_else(|e| !e.to_string().contains("is unknown"), |_| true), "{kind}: {key}");
-        }
+    /// An unknown key is refused naming exactly the declared ones, under
+    /// the option's own name (the enum is what each parser matches on).
+    fn refuses_unknown(kind: &str, names: Vec<&str>, parse: impl Fn(&[(String, OptionValue)]) -> Result<()>) {
         let e = parse(&[("nope".to_string(), OptionValue::Int(1))]).unwrap_err();
         assert_eq!(e.option.as_deref(), Some("nope"), "{kind}");
-        assert_eq!(e.fix.as_deref(), Some(format!("use only these options: {}", keys.join(", ")).as_str()), "{kind}");
+        assert_eq!(e.fix.as_deref(), Some(format!("use only these options: {}", names.join(", ")).as_str()), "{kind}");
+        assert!(e.to_string().contains(&format!("{kind} option 'nope' is unknown")), "{kind}: {e}");
     }
 
     #[test]
-    fn option_lists_match_what_each_parser_takes() {
-        check_keys("presign", PresignOptions::KEYS, |p| PresignOptions::from_pairs(p).map(drop));
-        check_keys("upload", PutOptions::KEYS, |p| PutOptions::from_pairs(p).map(drop));
-        check_keys("upload queue", QueueOptions::KEYS, |p| QueueOptions::from_pairs(p, 1 << 24).map(drop));
+    fn each_parser_refuses_an_unknown_option_naming_its_own() {
+        refuses_unknown("presign", PresignKey::ALL.iter().map(|k| k.name()).collect(), |p| {
+            PresignOptions::from_pairs(p).map(drop)
+        });
+        refuses_unknown("upload", PutKey::ALL.iter().map(|k| k.name()).collect(), |p| PutOptions::from_pairs(p).map(drop));
+        refuses_unknown("upload queue", QueueKey::ALL.iter().map(|k| k.name()).collect(), |p| {
+            QueueOptions::from_pairs(p, 1 << 24).map(drop)
+        });
     }
 }
