@@ -32,12 +32,7 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 ROOT=$(cd "$HERE/../.." && pwd -P)
-source "$HERE/lib/procs.sh"
-source "$HERE/lib/packages.sh"
-source "$HERE/lib/php.sh"
-source "$HERE/lib/mariadb.sh"
-source "$HERE/lib/apache.sh"
-source "$HERE/lib/osticket.sh"
+source "$HERE/lib/helpdesk.sh"
 
 START=$SECONDS
 check_prerequisites "apt, and Apache drops its children to www-data"
@@ -57,12 +52,7 @@ OST_S3_FOLDER=osticket-tests/$(date +%Y%m%d%H%M%S)-$$
 say "extension $EXT"
 say "S3 $S3_TEST_ENDPOINT bucket $S3_TEST_BUCKET, folder $OST_S3_FOLDER"
 
-write_php_config
-start_mariadb
-unpack_osticket
-start_apache
-install_osticket
-install_plugin
+set_up_helpdesk
 say "set-up done in $((SECONDS - START)) s"
 
 run_suite() { # run_suite [TEST_FILE...]: suite/run.php in a booted helpdesk (default: every test file)

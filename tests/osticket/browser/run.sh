@@ -21,12 +21,7 @@ set -euo pipefail
 BROWSER=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 HERE=$(cd "$BROWSER/.." && pwd -P)
 ROOT=$(cd "$HERE/../.." && pwd -P)
-source "$HERE/lib/procs.sh"
-source "$HERE/lib/packages.sh"
-source "$HERE/lib/php.sh"
-source "$HERE/lib/mariadb.sh"
-source "$HERE/lib/apache.sh"
-source "$HERE/lib/osticket.sh"
+source "$HERE/lib/helpdesk.sh"
 say() { echo "browser: $*"; }
 # A browser keeps up to 6 keep-alive connections to the helpdesk, each holding
 # a prefork worker until KeepAliveTimeout (5 s): with the suite's 4 workers
@@ -70,12 +65,7 @@ trap 'exit 130' INT TERM
 OST_S3_FOLDER=osticket-tests/browser-$(date +%Y%m%d%H%M%S)-$$
 say "extension $EXT"
 say "S3 $S3_TEST_ENDPOINT bucket $S3_TEST_BUCKET, folder $OST_S3_FOLDER"
-write_php_config
-start_mariadb
-unpack_osticket
-start_apache
-install_osticket # its admin agent: s3admin, password Adm1n-$$-Passw0rd! (this shell's $$)
-install_plugin
+set_up_helpdesk # its admin agent: s3admin, password Adm1n-$$-Passw0rd! (this shell's $$)
 
 # The request recorder in front of SeaweedFS: the plugin talks to the store
 # through it, and so does the browser in redirect mode (signed URLs name
