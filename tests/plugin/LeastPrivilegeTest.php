@@ -86,12 +86,7 @@ class LeastPrivilegeTest extends PluginTestCase
         // then-configured folder. The bare KEY is tried first, and without
         // s3:ListBucket its absence reads as 403: that means "not here".
         $this->installPlugin(self::limitedCredentials(['endpoint' => $this->awsLikeEndpoint()]));
-        $key = AttachmentFile::generateKey();
-        $this->native()->putString($this->folder . '/' . $key, 'old layout, no list permission');
-        $this->cleanupLater($this->folder . '/' . $key);
-        $file = new AttachmentFile(['key' => $key, 'name' => 'old.txt', 'type' => 'text/plain',
-            'size' => 30, 'bk' => '3', 'attrs' => null]);
-        $file->save();
+        $file = $this->legacyRowInTheFolder('old layout, no list permission');
 
         $this->assertSame('old layout, no list permission', AttachmentFile::lookup($file->id)->getData());
         $this->assertSame([], self::systemLog('error'));
@@ -104,17 +99,28 @@ class LeastPrivilegeTest extends PluginTestCase
         // refuses its HEAD and its DELETE (403). Deleting the row must still
         // delete the object under the folder, and report success.
         $this->installPlugin(self::limitedCredentials($asAws ? ['endpoint' => $this->awsLikeEndpoint()] : []));
-        $key = AttachmentFile::generateKey();
-        $this->native()->putString($this->folder . '/' . $key, 'old layout, to delete');
-        $this->cleanupLater($this->folder . '/' . $key);
-        $file = new AttachmentFile(['key' => $key, 'name' => 'old.txt', 'type' => 'text/plain',
-            'size' => 21, 'bk' => '3', 'attrs' => null]);
-        $file->save();
+        $file = $this->legacyRowInTheFolder('old layout, to delete');
 
         $this->assertTrue(AttachmentFile::lookup($file->id)->delete(), 'the row is deleted');
 
-        $this->assertNull($this->native()->head($this->folder . '/' . $key), 'the object under the folder is deleted');
+        $this->assertNull($this->native()->head($this->folder . '/' . $file->key), 'the object under the folder is deleted');
         $this->assertSame([], self::systemLog('error'));
+    }
+
+    /**
+     * A file as the official plugin's first versions left it: no attrs,
+     * the object under the then-configured folder (the bare KEY is the
+     * first place looked at).
+     */
+    private function legacyRowInTheFolder(string $data): AttachmentFile
+    {
+        $key = AttachmentFile::generateKey();
+        $this->native()->putString($this->folder . '/' . $key, $data);
+        $this->cleanupLater($this->folder . '/' . $key);
+        $file = new AttachmentFile(['key' => $key, 'name' => 'old.txt', 'type' => 'text/plain',
+            'size' => strlen($data), 'bk' => '3', 'attrs' => null]);
+        $file->save();
+        return $file;
     }
 
     public static function stores(): array
