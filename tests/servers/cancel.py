@@ -218,9 +218,10 @@ def run_mode(args, port, ignore_abort, bailout=None):
     else:
         label = f"{args.name}, {bailout[0]}"
         count = args.fatals
-        # Every worker meets the fatal error once before the measure: the
-        # first request that reaches memory_limit leaves one more 2 MiB chunk
-        # in Zend MM's cache of that worker, once (a leak grows per request).
+        # Every worker meets the fatal error several times before the
+        # measure (each wave: two requests per worker, at once): the first
+        # requests that reach memory_limit leave Zend MM one 2 MiB chunk more
+        # cached in that worker, once (a leak grows with every request).
         for _ in range(WARM_UP_WAVES):
             at_once(2 * args.workers, lambda: app(args, f"action=stream&n={OBJECT}&ignore_abort=0&{bailout[1]}"))
         time.sleep(0.3)  # their shutdown functions' log lines
