@@ -87,7 +87,9 @@ final class ToS3
                     break;
                 }
                 if (!$rows) {
-                    // A page ends: its large files move now, so they never pile up.
+                    // A page ends (groupsOf() ends every page, the last one
+                    // too, with an empty group): its large files move now,
+                    // so they never pile up.
                     while ($this->large && !$this->control->shouldStop($this->report)) {
                         $this->nextLarge();
                     }
@@ -96,9 +98,6 @@ final class ToS3
                 $this->smallGroup($rows, $files);
                 // One large file after each group: the queue keeps uploading
                 // what it holds while this process streams the large one.
-                $this->nextLarge();
-            }
-            while ($this->large && !$this->control->shouldStop($this->report)) {
                 $this->nextLarge();
             }
             $this->complete($this->queue->drain());
